@@ -1,0 +1,6 @@
+package dev.cerebrum.client;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}

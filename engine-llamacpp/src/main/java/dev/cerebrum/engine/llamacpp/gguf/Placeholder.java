@@ -1,0 +1,6 @@
+package dev.cerebrum.engine.llamacpp.gguf;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}

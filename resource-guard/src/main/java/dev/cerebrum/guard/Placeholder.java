@@ -1,0 +1,6 @@
+package dev.cerebrum.guard;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}

@@ -1,0 +1,9 @@
+/** Model registry and residency, host protection and admission. */
+module dev.cerebrum.guard {
+    requires transitive dev.cerebrum.engine.api;
+    requires com.github.oshi;
+    requires org.yaml.snakeyaml;
+    requires transitive micrometer.core;
+
+    exports dev.cerebrum.guard;
+}

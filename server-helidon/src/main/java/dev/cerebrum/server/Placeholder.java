@@ -1,0 +1,6 @@
+package dev.cerebrum.server;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}
