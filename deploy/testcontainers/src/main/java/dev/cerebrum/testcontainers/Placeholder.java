@@ -1,0 +1,6 @@
+package dev.cerebrum.testcontainers;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}
