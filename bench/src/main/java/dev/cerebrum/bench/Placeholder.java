@@ -1,0 +1,6 @@
+package dev.cerebrum.bench;
+
+final class Placeholder {
+    private Placeholder() {
+    }
+}
