@@ -1,6 +1,0 @@
-package dev.cerebrum.engine.llamacpp.gguf;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}

@@ -1,0 +1,189 @@
+package dev.cerebrum.guard;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the registry and the model manager. Every value has a default in {@link #defaults()}.
+ *
+ * @param modelsFile         the YAML registry ({@code CEREBRUM_MODELS_FILE})
+ * @param modelsDir          relative model paths resolve against it ({@code CEREBRUM_MODELS_DIR})
+ * @param defaultThreads     threads for generation and prompt processing ({@code CEREBRUM_N_THREADS})
+ * @param defaultContextSize total context of a model without {@code ctx_size} ({@code CEREBRUM_CTX_SIZE})
+ * @param defaultParallel    slots of a model without {@code parallel} ({@code CEREBRUM_PARALLEL})
+ * @param idleUnloadMinutes  idle minutes before a model is unloaded, 0 never ({@code CEREBRUM_IDLE_UNLOAD_MINUTES})
+ * @param minFreeRamMb       RAM that must stay available after a load ({@code CEREBRUM_MIN_FREE_RAM_MB})
+ * @param maxCpuPercent      new work is refused above this system CPU use ({@code MAX_CPU_PERCENT})
+ * @param maxLoadedModels    most models loaded at once ({@code CEREBRUM_MAX_LOADED_MODELS})
+ * @param queueSize          most requests waiting for a slot, per model ({@code CEREBRUM_QUEUE_SIZE})
+ * @param queueTimeout       longest wait for a slot ({@code CEREBRUM_QUEUE_TIMEOUT_SECONDS})
+ * @param loadTimeout        longest wait for a model to load ({@code CEREBRUM_LOAD_TIMEOUT_SECONDS})
+ * @param cpuSampleInterval  how often CPU and RAM are sampled in the background
+ * @param idleCheckInterval  how often idle models are looked for
+ * @param retryAfter         the retry-after hint of a refusal
+ */
+public record GuardSettings(Path modelsFile, Path modelsDir, int defaultThreads, int defaultContextSize,
+                            int defaultParallel, int idleUnloadMinutes, long minFreeRamMb, double maxCpuPercent,
+                            int maxLoadedModels, int queueSize, Duration queueTimeout, Duration loadTimeout,
+                            Duration cpuSampleInterval, Duration idleCheckInterval, Duration retryAfter) {
+
+    public GuardSettings {
+        Objects.requireNonNull(modelsFile, "modelsFile");
+        Objects.requireNonNull(modelsDir, "modelsDir");
+        requirePositive(queueTimeout, "queueTimeout");
+        requirePositive(loadTimeout, "loadTimeout");
+        requirePositive(cpuSampleInterval, "cpuSampleInterval");
+        requirePositive(idleCheckInterval, "idleCheckInterval");
+        requirePositive(retryAfter, "retryAfter");
+        if (defaultThreads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, was " + defaultThreads);
+        }
+        if (defaultParallel < 1 || defaultParallel > 64) {
+            throw new IllegalArgumentException("parallel must be 1..64, was " + defaultParallel);
+        }
+        if (defaultContextSize < 16 * defaultParallel) {
+            throw new IllegalArgumentException("context size " + defaultContextSize + " is too small for "
+                    + defaultParallel + " slots");
+        }
+        if (idleUnloadMinutes < 0) {
+            throw new IllegalArgumentException("idle unload minutes must not be negative, was " + idleUnloadMinutes);
+        }
+        if (minFreeRamMb < 0) {
+            throw new IllegalArgumentException("minimum free RAM must not be negative, was " + minFreeRamMb);
+        }
+        if (!(maxCpuPercent > 0 && maxCpuPercent <= 100)) {
+            throw new IllegalArgumentException("max CPU percent must be in (0, 100], was " + maxCpuPercent);
+        }
+        if (maxLoadedModels < 1) {
+            throw new IllegalArgumentException("max loaded models must be at least 1, was " + maxLoadedModels);
+        }
+        if (queueSize < 0) {
+            throw new IllegalArgumentException("queue size must not be negative, was " + queueSize);
+        }
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+    }
+
+    /** The documented defaults. */
+    public static GuardSettings defaults() {
+        return new GuardSettings(Path.of("models", "models.yaml"), Path.of("models"), 1, 2048, 1, 60, 1024, 70.0,
+                2, 8, Duration.ofSeconds(120), Duration.ofSeconds(120), Duration.ofSeconds(1),
+                Duration.ofSeconds(30), Duration.ofSeconds(5));
+    }
+
+    /** A copy with another models file. */
+    public GuardSettings withModelsFile(Path v) {
+        return new GuardSettings(v, modelsDir, defaultThreads, defaultContextSize, defaultParallel, idleUnloadMinutes,
+                minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
+                idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another models directory. */
+    public GuardSettings withModelsDir(Path v) {
+        return new GuardSettings(modelsFile, v, defaultThreads, defaultContextSize, defaultParallel, idleUnloadMinutes,
+                minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
+                idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another default thread count. */
+    public GuardSettings withDefaultThreads(int v) {
+        return new GuardSettings(modelsFile, modelsDir, v, defaultContextSize, defaultParallel, idleUnloadMinutes,
+                minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
+                idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another default context size. */
+    public GuardSettings withDefaultContextSize(int v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, v, defaultParallel, idleUnloadMinutes,
+                minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
+                idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another default slot count. */
+    public GuardSettings withDefaultParallel(int v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, v, idleUnloadMinutes,
+                minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
+                idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another default idle time. */
+    public GuardSettings withIdleUnloadMinutes(int v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel, v,
+                minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
+                idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another RAM floor. */
+    public GuardSettings withMinFreeRamMb(long v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
+                idleUnloadMinutes, v, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
+                cpuSampleInterval, idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another CPU limit. */
+    public GuardSettings withMaxCpuPercent(double v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
+                idleUnloadMinutes, minFreeRamMb, v, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
+                cpuSampleInterval, idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another cap on loaded models. */
+    public GuardSettings withMaxLoadedModels(int v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
+                idleUnloadMinutes, minFreeRamMb, maxCpuPercent, v, queueSize, queueTimeout, loadTimeout,
+                cpuSampleInterval, idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another queue size. */
+    public GuardSettings withQueueSize(int v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
+                idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, v, queueTimeout, loadTimeout,
+                cpuSampleInterval, idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another queue timeout. */
+    public GuardSettings withQueueTimeout(Duration v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
+                idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, v, loadTimeout,
+                cpuSampleInterval, idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another load timeout. */
+    public GuardSettings withLoadTimeout(Duration v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
+                idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, v,
+                cpuSampleInterval, idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another CPU sample interval. */
+    public GuardSettings withCpuSampleInterval(Duration v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
+                idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
+                v, idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another idle check interval. */
+    public GuardSettings withIdleCheckInterval(Duration v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
+                idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
+                cpuSampleInterval, v, retryAfter);
+    }
+
+    /** A copy with another retry-after hint. */
+    public GuardSettings withRetryAfter(Duration v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
+                idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
+                cpuSampleInterval, idleCheckInterval, v);
+    }
+
+    /** The RAM floor in bytes. */
+    public long minFreeRamBytes() {
+        return minFreeRamMb * 1024L * 1024L;
+    }
+}

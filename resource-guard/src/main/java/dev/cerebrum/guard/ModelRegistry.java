@@ -1,0 +1,270 @@
+package dev.cerebrum.guard;
+
+import dev.cerebrum.engine.ModelSpec;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The models that may be loaded, read from the YAML registry (or the demo registry when the file is
+ * absent). Never throws for bad content: a broken entry is listed as unavailable with a reason, a bad
+ * file is reported in {@link #problems()}.
+ */
+public final class ModelRegistry {
+    /** The name of the model of the demo registry. */
+    public static final String DEMO_MODEL = "demo";
+    /** The file of the demo model, inside the models directory. */
+    public static final String DEMO_FILE = "demo.gguf";
+
+    static final int MAX_FILE_BYTES = 1024 * 1024;
+    static final Set<String> KEYS = Set.of("path", "ctx_size", "threads", "parallel", "idle_unload_minutes",
+            "pinned", "batch_size", "seed");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+
+    private final List<ModelEntry> entries;
+    private final boolean demo;
+    private final List<String> problems;
+
+    private ModelRegistry(List<ModelEntry> entries, boolean demo, List<String> problems) {
+        this.entries = List.copyOf(entries);
+        this.demo = demo;
+        this.problems = List.copyOf(problems);
+    }
+
+    /** Reads the registry the settings name; the demo registry when that file does not exist. */
+    public static ModelRegistry load(GuardSettings settings) {
+        Path file = settings.modelsFile();
+        if (!Files.exists(file)) {
+            return demo(settings);
+        }
+        String name = fileName(file);
+        if (!Files.isRegularFile(file)) {
+            return new ModelRegistry(List.of(), false, List.of("models file '" + name + "' is not a regular file"));
+        }
+        String text;
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                return new ModelRegistry(List.of(), false,
+                        List.of("models file '" + name + "' is larger than " + MAX_FILE_BYTES + " bytes"));
+            }
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return new ModelRegistry(List.of(), false, List.of("models file '" + name + "' is not UTF-8 text"));
+        } catch (IOException e) {
+            return new ModelRegistry(List.of(), false, List.of("models file '" + name + "' cannot be read"));
+        }
+        return parse(text, name, settings);
+    }
+
+    /** The demo registry: one model {@value #DEMO_MODEL} at {@code <modelsDir>/demo.gguf}, context 512, 2 slots. */
+    public static ModelRegistry demo(GuardSettings settings) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("path", DEMO_FILE);
+        values.put("ctx_size", 512);
+        values.put("parallel", 2);
+        return new ModelRegistry(List.of(entry(DEMO_MODEL, values, settings)), true, List.of());
+    }
+
+    /** A registry of the given entries, for embedding and tests. */
+    public static ModelRegistry of(List<ModelEntry> entries) {
+        return new ModelRegistry(entries, false, List.of());
+    }
+
+    /** Parses registry YAML; {@code fileName} only names the file in problems. */
+    static ModelRegistry parse(String yaml, String fileName, GuardSettings settings) {
+        Object root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setMaxAliasesForCollections(10);
+            options.setCodePointLimit(MAX_FILE_BYTES);
+            root = new Yaml(new SafeConstructor(options)).load(new StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            return broken("models file '" + fileName + "' is not valid YAML: " + describe(e));
+        } catch (YAMLException e) {
+            return broken("models file '" + fileName + "' is not valid YAML");
+        }
+        if (root == null) {
+            return broken("models file '" + fileName + "' is empty; no models are registered");
+        }
+        if (!(root instanceof Map<?, ?> top)) {
+            return broken("models file '" + fileName + "' must be a mapping with a 'models' key");
+        }
+        List<String> problems = new ArrayList<>();
+        for (Object key : top.keySet()) {
+            if (!"models".equals(key)) {
+                problems.add("models file '" + fileName + "': unknown top-level key '" + key + "' was ignored");
+            }
+        }
+        Object models = top.get("models");
+        if (models == null) {
+            problems.add("models file '" + fileName + "' registers no models ('models' is missing or empty)");
+            return new ModelRegistry(List.of(), false, problems);
+        }
+        if (!(models instanceof Map<?, ?> modelMap)) {
+            problems.add("models file '" + fileName + "': 'models' must be a mapping of names to entries");
+            return new ModelRegistry(List.of(), false, problems);
+        }
+        List<ModelEntry> entries = new ArrayList<>();
+        for (Map.Entry<?, ?> e : modelMap.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            if (!NAME.matcher(name).matches()) {
+                problems.add("models file '" + fileName + "': model name '" + printable(name)
+                        + "' is invalid (letters, digits, '.', '_', ':', '-'; at most 64)");
+                continue;
+            }
+            entries.add(entry(name, e.getValue(), settings));
+        }
+        return new ModelRegistry(entries, false, problems);
+    }
+
+    private static ModelRegistry broken(String problem) {
+        return new ModelRegistry(List.of(), false, List.of(problem));
+    }
+
+    /** One entry; every problem found is listed in the reason. */
+    private static ModelEntry entry(String name, Object value, GuardSettings settings) {
+        int idle = settings.idleUnloadMinutes();
+        if (!(value instanceof Map<?, ?> map)) {
+            return new ModelEntry(name, null, idle, false, "entry must be a mapping with at least 'path'");
+        }
+        List<String> errors = new ArrayList<>();
+        for (Object key : map.keySet()) {
+            if (!(key instanceof String k) || !KEYS.contains(k)) {
+                errors.add("unknown key '" + printable(String.valueOf(key)) + "'");
+            }
+        }
+        int ctx = intValue(map, "ctx_size", settings.defaultContextSize(), 16, 1 << 20, errors);
+        int threads = intValue(map, "threads", settings.defaultThreads(), 1, 256, errors);
+        int parallel = intValue(map, "parallel", settings.defaultParallel(), 1, 64, errors);
+        idle = intValue(map, "idle_unload_minutes", idle, 0, 525_600, errors);
+        int batch = intValue(map, "batch_size", ModelSpec.DEFAULT_BATCH_SIZE, 1, 1 << 16, errors);
+        long seed = intValue(map, "seed", 0, 0, Integer.MAX_VALUE, errors);
+        boolean pinned = false;
+        Object p = map.get("pinned");
+        if (p != null) {
+            if (p instanceof Boolean b) {
+                pinned = b;
+            } else {
+                errors.add("pinned must be true or false");
+            }
+        }
+        if (ctx < 16 * parallel && errors.stream().noneMatch(s -> s.startsWith("ctx_size") || s.startsWith("parallel"))) {
+            errors.add("ctx_size " + ctx + " is too small for " + parallel + " slots (at least 16 tokens each)");
+        }
+        Path path = null;
+        Object rawPath = map.get("path");
+        if (rawPath == null) {
+            errors.add("path is required");
+        } else if (!(rawPath instanceof String s) || s.isBlank()) {
+            errors.add("path must be a file name");
+        } else {
+            try {
+                Path given = Path.of(s);
+                path = (given.isAbsolute() ? given : settings.modelsDir().resolve(given)).normalize();
+                if (path.getFileName() == null) {
+                    errors.add("path must be a file name");
+                    path = null;
+                }
+            } catch (InvalidPathException e) {
+                errors.add("path is not a valid file name");
+            }
+        }
+        if (path != null && errors.isEmpty()) {
+            String file = fileName(path);
+            if (!Files.exists(path)) {
+                errors.add("model file '" + file + "' not found");
+            } else if (!Files.isRegularFile(path)) {
+                errors.add("model file '" + file + "' is not a regular file");
+            } else if (!Files.isReadable(path)) {
+                errors.add("model file '" + file + "' is not readable");
+            }
+        }
+        ModelSpec spec = null;
+        if (path != null) {
+            try {
+                spec = new ModelSpec(name, path, ctx, threads, threads, parallel, batch, seed);
+            } catch (IllegalArgumentException e) {
+                errors.add("invalid settings");
+            }
+        }
+        return new ModelEntry(name, errors.isEmpty() ? spec : null, idle, pinned,
+                errors.isEmpty() ? null : String.join("; ", errors));
+    }
+
+    private static int intValue(Map<?, ?> map, String key, int fallback, int min, int max, List<String> errors) {
+        Object v = map.get(key);
+        if (v == null) {
+            if (map.containsKey(key)) {
+                errors.add(key + " must be an integer");
+            }
+            return fallback;
+        }
+        if (!(v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger)) {
+            errors.add(key + " must be an integer");
+            return fallback;
+        }
+        java.math.BigInteger n = new java.math.BigInteger(v.toString());
+        if (n.compareTo(java.math.BigInteger.valueOf(min)) < 0 || n.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+            errors.add(key + " must be between " + min + " and " + max + ", was " + n);
+            return fallback;
+        }
+        return n.intValue();
+    }
+
+    private static String describe(MarkedYAMLException e) {
+        String problem = e.getProblem() == null ? "syntax error" : e.getProblem();
+        Mark mark = e.getProblemMark();
+        return mark == null ? problem : problem + " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+    }
+
+    /** The file name only: reasons never carry an absolute path. */
+    static String fileName(Path path) {
+        Path name = path.getFileName();
+        return name == null ? "?" : name.toString();
+    }
+
+    private static String printable(String s) {
+        String cleaned = s.replaceAll("[\\p{Cntrl}]", "?");
+        return cleaned.length() > 64 ? cleaned.substring(0, 64) + "..." : cleaned;
+    }
+
+    /** Every registered model, in file order, broken ones included. */
+    public List<ModelEntry> entries() {
+        return entries;
+    }
+
+    /** The entry of that name. */
+    public Optional<ModelEntry> find(String name) {
+        return entries.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
+    /** True when the models file was absent and the demo registry is used. */
+    public boolean isDemo() {
+        return demo;
+    }
+
+    /** File-level problems (unreadable or invalid YAML, ignored keys); empty when the file is fine. */
+    public List<String> problems() {
+        return problems;
+    }
+}

@@ -1,6 +1,0 @@
-package dev.cerebrum.guard;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}

@@ -1,0 +1,209 @@
+package dev.cerebrum.guard;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelRegistryTest {
+    @TempDir
+    Path dir;
+    private GuardSettings settings;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Files.writeString(dir.resolve("a.gguf"), "GGUF");
+        Files.writeString(dir.resolve("b.gguf"), "GGUF");
+        settings = GuardSettings.defaults().withModelsDir(dir).withModelsFile(dir.resolve("models.yaml"))
+                .withDefaultThreads(3).withIdleUnloadMinutes(45).withDefaultContextSize(1024);
+    }
+
+    private ModelRegistry parse(String yaml) throws IOException {
+        Files.writeString(settings.modelsFile(), yaml);
+        return ModelRegistry.load(settings);
+    }
+
+    private String reasonOf(ModelRegistry registry, String name) {
+        ModelEntry e = registry.find(name).orElseThrow();
+        assertFalse(e.available(), name + " should be unavailable");
+        assertNull(e.spec());
+        assertFalse(e.unavailableReason().contains(dir.toString()), e.unavailableReason());
+        assertFalse(e.unavailableReason().contains("/"), e.unavailableReason());
+        return e.unavailableReason();
+    }
+
+    @Test
+    void fullEntry_isReadWithEveryKey() throws IOException {
+        ModelRegistry r = parse("""
+                models:
+                  qwen_7b:
+                    path: a.gguf
+                    ctx_size: 4096
+                    threads: 2
+                    parallel: 4
+                    idle_unload_minutes: 0
+                    pinned: true
+                    batch_size: 256
+                    seed: 7
+                """);
+        assertTrue(r.problems().isEmpty(), r.problems().toString());
+        assertFalse(r.isDemo());
+        ModelEntry e = r.find("qwen_7b").orElseThrow();
+        assertTrue(e.available());
+        assertEquals(dir.resolve("a.gguf"), e.spec().path());
+        assertEquals(4096, e.spec().contextSize());
+        assertEquals(2, e.spec().threads());
+        assertEquals(2, e.spec().batchThreads());
+        assertEquals(4, e.spec().parallel());
+        assertEquals(256, e.spec().batchSize());
+        assertEquals(7, e.spec().seed());
+        assertEquals(0, e.idleUnloadMinutes());
+        assertTrue(e.pinned());
+    }
+
+    @Test
+    void minimalEntry_takesTheDefaults_threadsForBothGenerationAndPrompt() throws IOException {
+        ModelRegistry r = parse("models:\n  m:\n    path: b.gguf\n");
+        ModelEntry e = r.find("m").orElseThrow();
+        assertEquals(3, e.spec().threads());
+        assertEquals(3, e.spec().batchThreads());
+        assertEquals(1024, e.spec().contextSize());
+        assertEquals(1, e.spec().parallel());
+        assertEquals(45, e.idleUnloadMinutes());
+        assertFalse(e.pinned());
+    }
+
+    @Test
+    void absolutePath_isAccepted() throws IOException {
+        Path elsewhere = Files.createDirectory(dir.resolve("other"));
+        Files.writeString(elsewhere.resolve("c.gguf"), "GGUF");
+        ModelRegistry r = parse("models:\n  c:\n    path: " + elsewhere.resolve("c.gguf") + "\n");
+        assertEquals(elsewhere.resolve("c.gguf"), r.find("c").orElseThrow().spec().path());
+    }
+
+    @Test
+    void brokenEntries_areListedUnavailable_besideGoodOnes() throws IOException {
+        ModelRegistry r = parse("""
+                models:
+                  good:
+                    path: a.gguf
+                  missing:
+                    path: nowhere/missing.gguf
+                  unknown_key:
+                    path: a.gguf
+                    gpu_layers: 10
+                  bad_value:
+                    path: a.gguf
+                    parallel: 0
+                  wrong_type:
+                    path: a.gguf
+                    ctx_size: big
+                  pinned_type:
+                    path: a.gguf
+                    pinned: "maybe"
+                  float_value:
+                    path: a.gguf
+                    threads: 1.5
+                  too_small:
+                    path: a.gguf
+                    ctx_size: 32
+                    parallel: 4
+                  no_path:
+                    ctx_size: 512
+                  not_a_mapping: a.gguf
+                  directory:
+                    path: .
+                  null_value:
+                    path: a.gguf
+                    seed:
+                """);
+        assertTrue(r.find("good").orElseThrow().available());
+        assertTrue(reasonOf(r, "missing").contains("'missing.gguf' not found"));
+        assertTrue(reasonOf(r, "unknown_key").contains("unknown key 'gpu_layers'"));
+        assertTrue(reasonOf(r, "bad_value").contains("parallel must be between 1 and 64"));
+        assertTrue(reasonOf(r, "wrong_type").contains("ctx_size must be an integer"));
+        assertTrue(reasonOf(r, "pinned_type").contains("pinned must be true or false"));
+        assertTrue(reasonOf(r, "float_value").contains("threads must be an integer"));
+        assertTrue(reasonOf(r, "too_small").contains("too small for 4 slots"));
+        assertTrue(reasonOf(r, "no_path").contains("path is required"));
+        assertTrue(reasonOf(r, "not_a_mapping").contains("mapping"));
+        assertTrue(reasonOf(r, "directory").contains("not a regular file"));
+        assertTrue(reasonOf(r, "null_value").contains("seed must be an integer"));
+        assertEquals(12, r.entries().size());
+        assertTrue(r.problems().isEmpty(), r.problems().toString());
+    }
+
+    @Test
+    void invalidYaml_isReportedClearly_andNoModelsAreRegistered() throws IOException {
+        ModelRegistry r = parse("models:\n  m:\n    path: [a.gguf\n");
+        assertTrue(r.entries().isEmpty());
+        assertEquals(1, r.problems().size());
+        String problem = r.problems().get(0);
+        assertTrue(problem.contains("'models.yaml' is not valid YAML") && problem.contains("line"), problem);
+        assertFalse(problem.contains(dir.toString()), problem);
+    }
+
+    @Test
+    void duplicateModelName_isAFileProblem() throws IOException {
+        ModelRegistry r = parse("models:\n  m:\n    path: a.gguf\n  m:\n    path: b.gguf\n");
+        assertTrue(r.entries().isEmpty());
+        assertTrue(r.problems().get(0).contains("not valid YAML"), r.problems().toString());
+    }
+
+    @Test
+    void wrongShapes_areFileProblems() throws IOException {
+        assertTrue(parse("- a\n- b\n").problems().get(0).contains("must be a mapping"));
+        assertTrue(parse("models: [a, b]\n").problems().get(0).contains("'models' must be a mapping"));
+        assertTrue(parse("").problems().get(0).contains("empty"));
+        ModelRegistry extra = parse("models:\n  m:\n    path: a.gguf\nservers: 3\n");
+        assertTrue(extra.find("m").orElseThrow().available());
+        assertTrue(extra.problems().get(0).contains("unknown top-level key 'servers'"));
+    }
+
+    @Test
+    void invalidModelName_isReportedAndSkipped() throws IOException {
+        ModelRegistry r = parse("models:\n  \"../etc\":\n    path: a.gguf\n  ok:\n    path: a.gguf\n");
+        assertEquals(1, r.entries().size());
+        assertTrue(r.problems().get(0).contains("model name '../etc' is invalid"), r.problems().toString());
+    }
+
+    @Test
+    void binaryFile_isReportedAsNotUtf8() throws IOException {
+        Files.write(settings.modelsFile(), new byte[] {(byte) 0xC3, (byte) 0x28, 0x0A});
+        ModelRegistry r = ModelRegistry.load(settings);
+        assertTrue(r.entries().isEmpty());
+        assertTrue(r.problems().get(0).contains("not UTF-8"), r.problems().toString());
+    }
+
+    @Test
+    void absentFile_meansTheDemoRegistry() {
+        ModelRegistry r = ModelRegistry.load(settings.withModelsFile(dir.resolve("absent.yaml")));
+        assertTrue(r.isDemo());
+        assertTrue(r.problems().isEmpty());
+        ModelEntry demo = r.find("demo").orElseThrow();
+        assertFalse(demo.available());
+        assertNull(demo.spec());
+        assertTrue(demo.unavailableReason().contains("'demo.gguf' not found"));
+    }
+
+    @Test
+    void demoRegistry_withItsFile_isUsable() throws IOException {
+        Files.writeString(dir.resolve("demo.gguf"), "GGUF");
+        ModelRegistry r = ModelRegistry.load(settings.withModelsFile(dir.resolve("absent.yaml")));
+        ModelEntry demo = r.find("demo").orElseThrow();
+        assertTrue(demo.available());
+        assertNotNull(demo.spec());
+        assertEquals(512, demo.spec().contextSize());
+        assertEquals(2, demo.spec().parallel());
+        assertEquals(3, demo.spec().threads());
+    }
+}
