@@ -1,0 +1,228 @@
+package dev.cerebrum.engine.llamacpp;
+
+import dev.cerebrum.engine.FinishReason;
+import dev.cerebrum.engine.Generation;
+import dev.cerebrum.engine.GenerationEvent;
+import dev.cerebrum.engine.GenerationRequest;
+import dev.cerebrum.engine.Timings;
+
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The consumer's handle of one generation. The engine keeps only its {@link State}, so a handle
+ * that is dropped without being closed becomes unreachable and the cleaner cancels it: an
+ * abandoned stream never keeps a slot generating.
+ */
+final class WorkerGeneration implements Generation {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final State state;
+    private final Cleaner.Cleanable cleanable;
+
+    WorkerGeneration(State state) {
+        this.state = state;
+        this.cleanable = CLEANER.register(this, state::cancel);
+    }
+
+    @Override
+    public GenerationEvent poll(Duration timeout) throws InterruptedException {
+        GenerationEvent event = state.poll(timeout);
+        if (event instanceof GenerationEvent.Finished) {
+            cleanable.clean();
+        }
+        return event;
+    }
+
+    @Override
+    public void cancel() {
+        cleanable.clean();
+    }
+
+    @Override
+    public boolean started() {
+        return state.dispatchNanos != 0;
+    }
+
+    /** The engine-side state (tests watch it after dropping the handle). */
+    State state() {
+        return state;
+    }
+
+    /** Where a generation is on the engine's side and what its consumer has still to read. */
+    static final class State {
+        final int id;
+        final GenerationRequest request;
+        final int promptTokens;
+        final long submitNanos = System.nanoTime();
+        private final WorkerModel model;
+
+        /** Set when the generation got a slot; 0 while it waits. */
+        volatile long dispatchNanos;
+        // Guarded by lock.
+        private long firstNanos;
+        private long lastNanos;
+        private int outputs;
+        private int countedTokens;
+
+        // Guarded by the model's send lock: whether GENERATE and CANCEL went out.
+        boolean sent;
+        boolean cancelSent;
+
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition available = lock.newCondition();
+        private final ArrayDeque<GenerationEvent> events = new ArrayDeque<>();
+        private boolean finishQueued;
+        private boolean finishTaken;
+        private boolean cancelled;
+
+        State(WorkerModel model, int id, GenerationRequest request, int promptTokens) {
+            this.model = model;
+            this.id = id;
+            this.request = request;
+            this.promptTokens = promptTokens;
+        }
+
+        GenerationEvent poll(Duration timeout) throws InterruptedException {
+            long nanos = timeout.toNanos();
+            lock.lock();
+            try {
+                if (finishTaken) {
+                    throw new IllegalStateException("the generation has already finished");
+                }
+                while (events.isEmpty()) {
+                    if (nanos <= 0) {
+                        return null;
+                    }
+                    nanos = available.awaitNanos(nanos);
+                }
+                GenerationEvent event = events.removeFirst();
+                if (event instanceof GenerationEvent.Finished) {
+                    finishTaken = true;
+                }
+                return event;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Cancels unless finished: the consumer sees CANCELLED at once; the slot frees when the worker confirms. */
+        void cancel() {
+            lock.lock();
+            try {
+                if (finishQueued) {
+                    return;
+                }
+                cancelled = true;
+                events.clear();
+                finish(new GenerationEvent.Finished(FinishReason.CANCELLED, promptTokens, countedTokens,
+                        timings(System.nanoTime(), countedTokens), null));
+            } finally {
+                lock.unlock();
+            }
+            model.cancel(this);
+        }
+
+        boolean isCancelled() {
+            lock.lock();
+            try {
+                return cancelled;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** One native output; an empty one counts but is never shown as a token. */
+        void onPiece(String text) {
+            long now = System.nanoTime();
+            lock.lock();
+            try {
+                if (outputs == 0) {
+                    firstNanos = now;
+                }
+                lastNanos = now;
+                outputs++;
+                if (!text.isEmpty()) {
+                    countedTokens = outputs;
+                    if (!finishQueued) {
+                        events.addLast(new GenerationEvent.Token(text, outputs));
+                        available.signalAll();
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * The native task ended by itself. Its outputs are one per sampled token; the end-of-sequence
+         * token and the tokens of a matched stop string come as empty outputs at the end. Completion
+         * tokens are those of the returned text, so the final count equals the last token event's.
+         */
+        void onCompleted(int nativeOutputs, int textTokens, boolean lastEmpty) {
+            // An empty last output is end of sequence or a stop string, even when it was the n_predict-th.
+            FinishReason reason = !lastEmpty && nativeOutputs >= request.maxTokens() ? FinishReason.LENGTH
+                    : FinishReason.STOP;
+            finishWith(reason, textTokens, null);
+        }
+
+        /** The slot's context filled up before the generation ended. */
+        void onContextFull(int textTokens) {
+            finishWith(FinishReason.LENGTH, textTokens, null);
+        }
+
+        void onFailed(String message) {
+            finishWith(FinishReason.ERROR, countedTokensSnapshot(), message);
+        }
+
+        private int countedTokensSnapshot() {
+            lock.lock();
+            try {
+                return countedTokens;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void finishWith(FinishReason reason, int completionTokens, String error) {
+            long now = System.nanoTime();
+            lock.lock();
+            try {
+                if (!finishQueued) {
+                    finish(new GenerationEvent.Finished(reason, promptTokens, completionTokens,
+                            timings(now, completionTokens), error));
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void finish(GenerationEvent.Finished finished) {
+            finishQueued = true;
+            events.addLast(finished);
+            available.signalAll();
+        }
+
+        private Timings timings(long endNanos, int completionTokens) {
+            long dispatch = dispatchNanos;
+            double queue = dispatch == 0 ? millis(endNanos - submitNanos) : millis(dispatch - submitNanos);
+            if (dispatch == 0 || outputs == 0) {
+                return new Timings(queue, 0, 0, 0, 0, 0, millis(endNanos - submitNanos));
+            }
+            double prompt = millis(firstNanos - dispatch);
+            double decode = millis(lastNanos - firstNanos);
+            double promptRate = prompt > 0 ? promptTokens * 1000.0 / prompt : 0;
+            double decodeRate = decode > 0 && completionTokens > 1 ? (completionTokens - 1) * 1000.0 / decode : 0;
+            return new Timings(queue, millis(firstNanos - submitNanos), prompt, decode, promptRate, decodeRate,
+                    millis(endNanos - submitNanos));
+        }
+
+        private static double millis(long nanos) {
+            return nanos / (double) TimeUnit.MILLISECONDS.toNanos(1);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package dev.cerebrum.engine.llamacpp;
+
+import dev.cerebrum.engine.EngineFailureException;
+import dev.cerebrum.engine.FinishReason;
+import dev.cerebrum.engine.Generation;
+import dev.cerebrum.engine.GenerationEvent;
+import dev.cerebrum.engine.GenerationRequest;
+import dev.cerebrum.engine.InferenceEngine;
+import dev.cerebrum.engine.InferenceEngines;
+import dev.cerebrum.engine.InvalidModelException;
+import dev.cerebrum.engine.LoadedModel;
+import dev.cerebrum.engine.ModelSpec;
+import dev.cerebrum.engine.SlotStatus;
+import dev.cerebrum.engine.llamacpp.testing.TestModels;
+import dev.cerebrum.engine.spi.EngineOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Worker processes: death, unload, orphans, start-up, queueing and the stream's hygiene. */
+class WorkerLifecycleIT {
+    @TempDir
+    Path workDir;
+    private final List<InferenceEngine> engines = new ArrayList<>();
+
+    @AfterEach
+    void closeEngines() {
+        engines.forEach(InferenceEngine::close);
+    }
+
+    private InferenceEngine engine(Map<String, String> properties) {
+        InferenceEngine engine = InferenceEngines.create("llamacpp", new EngineOptions(workDir, properties));
+        engines.add(engine);
+        return engine;
+    }
+
+    private static ModelSpec oneSlot() {
+        // One slot of 2048 tokens: long enough that a 2000-token generation is still running when the test acts.
+        return ModelSpec.of("successor", TestModels.successor(), 2048, 1, 1);
+    }
+
+    private static GenerationRequest longRun() {
+        return GenerationRequest.builder("a").greedy().maxTokens(2000).ignoreEos(true).build();
+    }
+
+    private static GenerationRequest abc() {
+        return GenerationRequest.builder("abc").greedy().maxTokens(8).build();
+    }
+
+    @Test
+    void workerKilledMidStream_endsItsGenerationWithAClearError_andTheModelLoadsAgain() throws Exception {
+        InferenceEngine engine = engine(Map.of());
+        WorkerModel model = (WorkerModel) engine.load(oneSlot());
+        Generation running = model.generate(longRun());
+        Generation waiting = model.generate(abc());
+        assertInstanceOf(GenerationEvent.Token.class, Events.next(running));
+        long pid = model.pid();
+        // Freeze it first so that it cannot finish the generation before the kill lands.
+        signal("STOP", pid);
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        for (Generation generation : List.of(running, waiting)) {
+            GenerationEvent.Finished finished = Events.readAll(generation).finished;
+            assertEquals(FinishReason.ERROR, finished.reason());
+            assertEquals("model worker for 'successor' exited unexpectedly (killed by signal 9)", finished.error());
+        }
+        assertFalse(model.isAlive());
+        assertEquals(-1, model.residentBytes());
+        EngineFailureException refused = assertThrows(EngineFailureException.class, () -> model.generate(abc()));
+        assertTrue(refused.getMessage().contains("exited unexpectedly"), refused.getMessage());
+
+        LoadedModel again = engine.load(oneSlot());
+        assertEquals("defghijk", Events.readAll(again.generate(abc())).text());
+    }
+
+    @Test
+    void unload_endsTheWorker_andReturnsItsMemoryToTheOs() throws Exception {
+        InferenceEngine engine = engine(Map.of());
+        WorkerModel model = (WorkerModel) engine.load(oneSlot());
+        assertEquals("defghijk", Events.readAll(model.generate(abc())).text());
+        long pid = model.pid();
+        long workerRss = model.residentBytes();
+        long treeBefore = ProcessTree.residentBytes();
+
+        model.close();
+
+        awaitTrue(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), Duration.ofSeconds(10));
+        long treeAfter = ProcessTree.residentBytes();
+        System.out.printf("unload: worker RSS %.1f MiB, tree RSS %.1f -> %.1f MiB%n", workerRss / 1048576.0,
+                treeBefore / 1048576.0, treeAfter / 1048576.0);
+        assertTrue(workerRss > 0, "the worker's RSS was measured");
+        assertTrue(treeBefore - treeAfter >= workerRss * 3 / 4,
+                "the tree's RSS fell by most of the worker's: " + treeBefore + " -> " + treeAfter + ", worker " + workerRss);
+        assertFalse(model.isAlive());
+        assertThrows(EngineFailureException.class, () -> model.generate(abc()));
+    }
+
+    @Test
+    void unloadWhileGenerating_endsTheGenerationWithAnError() throws Exception {
+        LoadedModel model = engine(Map.of()).load(oneSlot());
+        Generation running = model.generate(longRun());
+        assertInstanceOf(GenerationEvent.Token.class, Events.next(running));
+
+        model.close();
+
+        GenerationEvent.Finished finished = Events.readAll(running).finished;
+        assertEquals(FinishReason.ERROR, finished.reason());
+        assertEquals("model 'successor' was unloaded", finished.error());
+    }
+
+    @Test
+    void parentKilled_workerExitsByItself() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                OrphanParentMain.class.getName(), workDir.toString(), TestModels.successor().toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            CompletableFuture<Long> workerPid = CompletableFuture.supplyAsync(() -> {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(parent.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        if (line.startsWith("WORKER ")) {
+                            return Long.parseLong(line.substring(7).trim());
+                        }
+                    }
+                    throw new IllegalStateException("the parent printed no worker pid");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            long pid = workerPid.get(60, TimeUnit.SECONDS);
+            ProcessHandle worker = ProcessHandle.of(pid).orElseThrow();
+            assertTrue(worker.isAlive());
+
+            parent.destroyForcibly();
+            assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
+
+            awaitTrue(() -> !worker.isAlive(), Duration.ofSeconds(5));
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
+    void nativeOutputOnStdoutAndStderr_doesNotDisturbTheProtocol() throws Exception {
+        WorkerModel model = (WorkerModel) engine(Map.of(LlamaCppEngine.NATIVE_LOG, "true")).load(oneSlot());
+
+        Events events = Events.readAll(model.generate(abc()));
+
+        assertEquals("defghijk", events.text());
+        assertEquals(FinishReason.LENGTH, events.finished.reason());
+        // llama.cpp logs well over a hundred lines while loading; they went to the log, not the protocol.
+        awaitTrue(() -> model.workerOutputLines() > 50, Duration.ofSeconds(5));
+    }
+
+    @Test
+    void cancelWhileWaitingForASlot_leavesTheQueueAtOnce() throws Exception {
+        LoadedModel model = engine(Map.of()).load(oneSlot());
+        Generation running = model.generate(longRun());
+        assertInstanceOf(GenerationEvent.Token.class, Events.next(running));
+        Generation waiting = model.generate(abc());
+        assertFalse(waiting.started());
+        assertEquals(new SlotStatus(1, 1, 1), model.slots());
+
+        waiting.cancel();
+
+        GenerationEvent.Finished finished = assertInstanceOf(GenerationEvent.Finished.class, waiting.poll(Duration.ZERO));
+        assertEquals(FinishReason.CANCELLED, finished.reason());
+        assertEquals(0, finished.completionTokens());
+        assertEquals(0, model.slots().waiting());
+        running.cancel();
+        awaitTrue(() -> model.slots().busy() == 0, Duration.ofSeconds(10));
+        assertEquals("defghijk", Events.readAll(model.generate(abc())).text());
+    }
+
+    @Test
+    void abandonedGeneration_isCancelledByTheCleaner() throws Exception {
+        WorkerModel model = (WorkerModel) engine(Map.of()).load(oneSlot());
+        Generation running = model.generate(longRun());
+        assertInstanceOf(GenerationEvent.Token.class, Events.next(running));
+        WorkerGeneration.State abandoned = generateAndDrop(model);
+        assertEquals(1, model.slots().waiting());
+
+        awaitTrue(() -> {
+            System.gc();
+            return abandoned.isCancelled();
+        }, Duration.ofSeconds(10));
+
+        assertEquals(0, model.slots().waiting());
+        running.cancel();
+        awaitTrue(() -> model.slots().busy() == 0, Duration.ofSeconds(10));
+    }
+
+    private static WorkerGeneration.State generateAndDrop(LoadedModel model) {
+        return ((WorkerGeneration) model.generate(longRun())).state();
+    }
+
+    @Test
+    void fileThatIsNotAModel_isRefusedWithoutNamingItsPath() throws Exception {
+        Path file = Files.writeString(workDir.resolve("broken.gguf"), "this is not a GGUF file");
+        InferenceEngine engine = engine(Map.of());
+
+        InvalidModelException e = assertThrows(InvalidModelException.class,
+                () -> engine.load(ModelSpec.of("broken", file, 512, 1, 1)));
+
+        assertFalse(e.getMessage().contains(workDir.toString()), e.getMessage());
+    }
+
+    @Test
+    void contextBeyondFourTimesTheTrainedOne_isRefusedBeforeAnyWorkerStarts() {
+        InferenceEngine engine = engine(Map.of());
+
+        InvalidModelException e = assertThrows(InvalidModelException.class,
+                () -> engine.load(ModelSpec.of("successor", TestModels.successor(), 4096, 1, 1)));
+
+        assertTrue(e.getMessage().contains("2048"), e.getMessage());
+        assertFalse(Files.exists(workDir.resolve("workers")), "no worker was started");
+    }
+
+    @Test
+    void startUp_isMeasuredApartFromTheLoad() {
+        InferenceEngine engine = engine(Map.of());
+        for (int i = 0; i < 3; i++) {
+            WorkerModel model = (WorkerModel) engine.load(oneSlot());
+            System.out.printf("load %d: worker start-up %d ms, llama.cpp load %d ms%n", i + 1, model.startupMillis(),
+                    model.loadMillis());
+            assertTrue(model.startupMillis() > 0);
+            assertTrue(model.loadMillis() >= 0);
+            model.close();
+        }
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, kill.exitValue());
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
