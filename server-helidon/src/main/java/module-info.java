@@ -3,12 +3,15 @@ module dev.cerebrum.server {
     requires dev.cerebrum.guard;
     requires dev.cerebrum.engine.llamacpp;
     requires io.helidon.webserver;
-    requires io.helidon.webserver.sse;
     requires io.helidon.config;
     requires io.helidon.config.yaml;
-    requires io.helidon.logging.jul;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires com.fasterxml.jackson.jr.ob;
+    requires com.fasterxml.jackson.core;
     requires java.logging;
+
+    exports dev.cerebrum.server;
+    // java.util.logging instantiates the shutdown-aware LogManager that Main installs.
+    exports dev.cerebrum.server.logging to java.logging;
 }

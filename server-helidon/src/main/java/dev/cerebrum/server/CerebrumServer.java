@@ -1,0 +1,314 @@
+package dev.cerebrum.server;
+
+import dev.cerebrum.engine.InferenceEngine;
+import dev.cerebrum.engine.InferenceEngines;
+import dev.cerebrum.engine.llamacpp.gguf.SuccessorModel;
+import dev.cerebrum.engine.spi.EngineOptions;
+import dev.cerebrum.guard.HostProbe;
+import dev.cerebrum.guard.ModelEntry;
+import dev.cerebrum.guard.ModelManager;
+import dev.cerebrum.guard.ModelRegistry;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * The Cerebrum backend: the HTTP API of {@code docs/wire.md} over the model manager. Start it with
+ * {@link #start(Map)}; {@link #close()} stops it gracefully and ends every worker process.
+ */
+public final class CerebrumServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CerebrumServer.class.getName());
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    private static final Set<String> KNOWN_PATHS = Set.of("/health", "/health/live", "/health/ready", "/v1/inference",
+            "/v1/inference/stream", "/v1/models", "/v1/stats", "/v1/cleanup", "/metrics");
+    private static final Pattern MODEL_PATHS = Pattern.compile("/v1/(load|unload)/[^/]+");
+
+    private final Settings settings;
+    private final ServerLogging logging;
+    private final InferenceEngine engine;
+    private final ModelManager manager;
+    private final PrometheusMeterRegistry meters;
+    private final WebServer server;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean accepting;
+    private final int port;
+    private final InferenceService inference;
+
+    private CerebrumServer(Settings settings, ServerLogging logging, InferenceEngine engine, ModelManager manager,
+                           PrometheusMeterRegistry meters, WebServer server, AtomicBoolean accepting,
+                           InferenceService inference) {
+        this.inference = inference;
+        this.settings = settings;
+        this.accepting = accepting;
+        this.logging = logging;
+        this.engine = engine;
+        this.manager = manager;
+        this.meters = meters;
+        this.server = server;
+        this.port = server.port();
+    }
+
+    /**
+     * Resolves the settings and starts the server. Settings come from, lowest first: the YAML file named by
+     * {@code CEREBRUM_CONFIG_FILE}, {@code .env} in the working directory, the process environment, then
+     * {@code overrides}.
+     *
+     * @param overrides settings that win over every other source (tests use {@code CEREBRUM_VPS_PORT=0})
+     * @return the running server
+     * @throws IllegalArgumentException when a setting is missing or invalid (the API key above all); the
+     *                                  message names the setting and never contains a key
+     * @throws IllegalStateException    when the server cannot start, for example when the port is taken
+     */
+    public static CerebrumServer start(Map<String, String> overrides) {
+        return start(overrides, null);
+    }
+
+    /** Tests pass a host probe to set CPU and RAM readings; null reads the host with OSHI. */
+    static CerebrumServer start(Map<String, String> overrides, HostProbe probe) {
+        Path workDir = Path.of("").toAbsolutePath();
+        Settings settings = Settings.from(SettingsSources.merge(workDir, System.getenv(), Map.copyOf(overrides)),
+                workDir);
+        return start(settings, probe);
+    }
+
+    private static CerebrumServer start(Settings settings, HostProbe probe) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            ServerLogging logging = ServerLogging.install(settings.logDir());
+            opened.push(logging);
+            long startNanos = System.nanoTime();
+
+            ModelRegistry registry = registry(settings);
+            Files.createDirectories(settings.runDir());
+            InferenceEngine engine = InferenceEngines.create(settings.engine(), EngineOptions.of(settings.runDir()));
+            opened.push(engine);
+            ModelManager manager = probe == null ? ModelManager.create(engine, registry, settings.guard())
+                    : ModelManager.create(engine, registry, settings.guard(), probe);
+            opened.push(manager);
+
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            opened.push(meters::close);
+            bind(meters, manager, new JvmMemoryMetrics(), new JvmThreadMetrics(), new ProcessorMetrics(),
+                    new UptimeMetrics());
+
+            Errors errors = new Errors(settings.guard().retryAfter());
+            AtomicBoolean accepting = new AtomicBoolean(true);
+            HealthService health = new HealthService(manager, startNanos, accepting::get);
+            RequestFilter filter = new RequestFilter(ApiKeys.of(settings.apiKeys()),
+                    settings.metricsToken() == null ? null : ApiKeys.of(List.of(settings.metricsToken())),
+                    settings.allowlist(), new AuthFailureLimiter(settings.authFailuresPerMinute()), errors, meters);
+            InferenceService inference = new InferenceService(manager, new InferenceBody.Limits(
+                    settings.maxBodyBytes(), settings.maxPromptChars(), settings.maxTokensLimit()), HEARTBEAT,
+                    settings.guard().retryAfter());
+            AdminService admin = new AdminService(manager, health::uptimeSeconds);
+            MetricsService metrics = new MetricsService(meters);
+
+            WebServer web;
+            try {
+                web = WebServer.builder()
+                        .host(settings.bindIp())
+                        .port(settings.port())
+                        .shutdownGracePeriod(settings.shutdownGrace())
+                        .shutdownHook(false)
+                        .routing(r -> routing(r, filter, errors, health, inference, admin, metrics))
+                        .build()
+                        .start();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot listen on " + settings.bindIp() + ":" + settings.port() + ": "
+                        + Errors.safe(rootMessage(e)), e);
+            }
+            CerebrumServer server = new CerebrumServer(settings, logging, engine, manager, meters, web, accepting,
+                    inference);
+            LOG.info(() -> "Cerebrum backend listening on http://" + hostForUrl(settings.bindIp()) + ":" + web.port()
+                    + " (models: " + registry.entries().stream().map(ModelEntry::name).toList()
+                    + (registry.isDemo() ? ", demo registry" : "") + "; allowed peers: " + settings.allowlist()
+                    + "; " + settings.apiKeys().size() + " API key(s) configured)");
+            return server;
+        } catch (IOException e) {
+            closeAll(opened);
+            throw new IllegalStateException("cannot start: " + Errors.safe(e.getMessage()), e);
+        } catch (RuntimeException | Error e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static void routing(HttpRouting.Builder r, RequestFilter filter, Errors errors, HealthService health,
+                                InferenceService inference, AdminService admin, MetricsService metrics) {
+        r.addFilter(filter)
+                .register(health, inference, admin, metrics)
+                .any(CerebrumServer::unrouted)
+                .error(Throwable.class, (req, res, t) -> {
+                    Exchange ex = req.context().get(Exchange.class).orElse(null);
+                    if (ex != null) {
+                        errors.send(res, ex, errors.map(t, ex.requestId));
+                    }
+                });
+    }
+
+    /** Everything no route took: a known path with another method is 405, anything else 404. */
+    private static void unrouted(ServerRequest req, ServerResponse res) {
+        String path = req.path().path();
+        if (KNOWN_PATHS.contains(path) || MODEL_PATHS.matcher(path).matches()) {
+            throw new ApiException(ApiError.of(405, "method_not_allowed", req.prologue().method().text()
+                    + " is not allowed on this endpoint"));
+        }
+        throw new ApiException(ApiError.of(404, "not_found", "no such endpoint"));
+    }
+
+    /** Loads the registry; a demo registry gets its model file written first when it is missing. */
+    private static ModelRegistry registry(Settings settings) throws IOException {
+        ModelRegistry registry = ModelRegistry.load(settings.guard());
+        if (registry.isDemo()) {
+            Path demo = settings.guard().modelsDir().resolve(ModelRegistry.DEMO_FILE);
+            if (!Files.exists(demo)) {
+                Files.createDirectories(demo.getParent());
+                Path tmp = Files.createTempFile(demo.getParent(), ".demo-", ".gguf.tmp");
+                try {
+                    SuccessorModel.write(tmp);
+                    Files.move(tmp, demo, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+                LOG.info("no models file: wrote the demo model " + ModelRegistry.DEMO_FILE + " so the server answers at once");
+                registry = ModelRegistry.load(settings.guard());
+            }
+        }
+        for (String problem : registry.problems()) {
+            LOG.warning("models file: " + problem);
+        }
+        for (ModelEntry entry : registry.entries()) {
+            if (!entry.available()) {
+                LOG.warning("model '" + entry.name() + "' is unavailable: " + entry.unavailableReason());
+            }
+        }
+        return registry;
+    }
+
+    private static void bind(PrometheusMeterRegistry meters, MeterBinder... binders) {
+        for (MeterBinder binder : binders) {
+            try {
+                binder.bindTo(meters);
+            } catch (RuntimeException e) {
+                // A meter the platform cannot provide is skipped, never fatal.
+                LOG.log(Level.FINE, "meter binder skipped: " + binder.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    /** The port the server listens on (or listened on, once closed). */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Stops the server: no new connections, running requests get the shutdown grace period
+     * ({@code CEREBRUM_SHUTDOWN_GRACE_SECONDS}) to finish and are then cancelled, and every model is
+     * unloaded so no worker process outlives the server. Idempotent; later calls wait for the first.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            awaitStopped();
+            return;
+        }
+        try {
+            accepting.set(false);
+            LOG.info(() -> "stopping: running requests have " + settings.shutdownGrace().toMillis() / 1000.0
+                    + " s to finish");
+            // Shortly before the grace period ends, running generations are ended with a clear final answer.
+            long notifyAfter = Math.max(0, settings.shutdownGrace().toMillis() - 300);
+            Thread notifier = Thread.ofVirtual().name("cerebrum-shutdown-notifier").start(() -> {
+                try {
+                    Thread.sleep(notifyAfter);
+                    inference.cancelAll();
+                } catch (InterruptedException e) {
+                    // every request finished in time
+                }
+            });
+            quietly("web server", server::stop);
+            notifier.interrupt();
+            quietly("model manager", manager::close);
+            quietly("engine", engine::close);
+            quietly("meters", meters::close);
+            LOG.info("stopped");
+            quietly("logging", logging::close);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The resolved settings, for the launcher and tests. */
+    Settings settings() {
+        return settings;
+    }
+
+    /** The model manager, for tests that look at slots and workers. */
+    ModelManager manager() {
+        return manager;
+    }
+
+    private static void quietly(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "stopping the " + what + " failed", e);
+        }
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                LOG.log(Level.FINE, "cleanup after a failed start", e);
+            }
+        }
+    }
+
+    static String hostForUrl(String host) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.cerebrum.server;
+
+import dev.cerebrum.engine.ContextOverflowException;
+import dev.cerebrum.engine.InvalidModelException;
+import dev.cerebrum.engine.InvalidRequestException;
+import dev.cerebrum.engine.UnknownModelException;
+import dev.cerebrum.guard.LoadTimeoutException;
+import dev.cerebrum.guard.ModelNotLoadedException;
+import dev.cerebrum.guard.ModelUnavailableException;
+import dev.cerebrum.guard.OverloadedException;
+import dev.cerebrum.guard.QueueFullException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/** The one place where failures become HTTP statuses and the one error body of {@code docs/wire.md}. */
+final class Errors {
+    static final String JSON_TYPE = "application/json";
+    private static final Logger LOG = Logger.getLogger(Errors.class.getName());
+    /** Absolute paths, however they got into a message. */
+    private static final Pattern PATH = Pattern.compile("(?<![\\w.])(?:[A-Za-z]:)?(?:[/\\\\][\\w.@+~-]+){2,}[/\\\\]?");
+    /** Java exception class names, which say nothing useful to a client. */
+    private static final Pattern EXCEPTION = Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)*[A-Z][\\w$]*(?:Exception|Error)\\b:?\\s*");
+    private static final int MAX_MESSAGE = 300;
+
+    private final Duration retryAfter;
+
+    Errors(Duration retryAfter) {
+        this.retryAfter = retryAfter;
+    }
+
+    /** The error a failure becomes. Unexpected failures are logged with the request id. */
+    ApiError map(Throwable t, String requestId) {
+        return switch (t) {
+            case ApiException e -> e.error();
+            case ContextOverflowException e -> ApiError.invalid("prompt", safe(e.getMessage()))
+                    .withLimit(e.contextTokens());
+            case InvalidRequestException e -> ApiError.invalid(e.field(), safe(e.getMessage()));
+            case UnknownModelException e -> ApiError.of(404, "model_not_found",
+                    "unknown model '" + shortName(e.model()) + "'");
+            case ModelNotLoadedException e -> ApiError.of(404, "model_not_loaded", safe(e.getMessage()));
+            case QueueFullException e -> ApiError.of(429, "queue_full", safe(e.getMessage()))
+                    .withRetryAfter(e.retryAfter());
+            case LoadTimeoutException e -> ApiError.unavailable("load_timeout", safe(e.getMessage()), retryAfter);
+            case ModelUnavailableException e -> ApiError.unavailable("model_unavailable", safe(e.getMessage()),
+                    retryAfter);
+            case OverloadedException e -> ApiError.unavailable("overloaded", safe(e.reason()), e.retryAfter());
+            case InvalidModelException e -> {
+                LOG.log(Level.WARNING, "rid=" + requestId + " model file cannot be used", e);
+                yield ApiError.unavailable("model_unavailable", "the model file cannot be used", retryAfter);
+            }
+            case HttpException e -> fromStatus(e.status());
+            default -> {
+                LOG.log(Level.SEVERE, "rid=" + requestId + " request failed", t);
+                yield internal(requestId);
+            }
+        };
+    }
+
+    /** The generic 500: nothing but the request id to quote. */
+    static ApiError internal(String requestId) {
+        return ApiError.of(500, "internal_error", "internal error; quote request id " + requestId + " when reporting it");
+    }
+
+    private static ApiError fromStatus(Status status) {
+        int code = status.code();
+        return switch (code) {
+            case 400 -> ApiError.invalid(null, "the request could not be read");
+            case 404 -> ApiError.of(404, "not_found", "no such endpoint");
+            case 405 -> ApiError.of(405, "method_not_allowed", "method not allowed on this endpoint");
+            case 413 -> ApiError.of(413, "payload_too_large", "the request body is too large");
+            default -> code >= 500 || code < 400
+                    ? ApiError.of(500, "internal_error", "internal error")
+                    : ApiError.of(code, "http_" + code, status.reasonPhrase());
+        };
+    }
+
+    /** Sends the error unless the response has already started. */
+    void send(ServerResponse res, Exchange ex, ApiError error) {
+        ex.outcome(error.code());
+        if (res.isSent()) {
+            return;
+        }
+        res.status(Status.create(error.status()));
+        res.header(HeaderNames.CONTENT_TYPE, JSON_TYPE);
+        if (error.retryAfter() != null) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+        }
+        if (error.status() == 401) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (error.status() == 413) {
+            // The rest of an oversized body is never read, so the connection cannot be reused.
+            res.header(HeaderNames.CONNECTION, "close");
+        }
+        res.send(Json.write(error.body(ex.requestId)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A message from a library, with anything that looks like a path or a class name removed. */
+    static String safe(String message) {
+        if (message == null || message.isBlank()) {
+            return "request failed";
+        }
+        String s = PATH.matcher(message).replaceAll("<path>");
+        s = EXCEPTION.matcher(s).replaceAll("");
+        s = s.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ').strip();
+        if (s.length() > MAX_MESSAGE) {
+            s = s.substring(0, MAX_MESSAGE) + "…";
+        }
+        return s.isEmpty() ? "request failed" : s;
+    }
+
+    /** A client-supplied name, bounded for echoing. */
+    static String shortName(String name) {
+        if (name == null) {
+            return "";
+        }
+        return safe(name.length() > 64 ? name.substring(0, 64) + "…" : name);
+    }
+}

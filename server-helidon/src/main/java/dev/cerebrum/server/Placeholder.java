@@ -1,6 +1,0 @@
-package dev.cerebrum.server;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}

@@ -1,0 +1,130 @@
+package dev.cerebrum.server;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerRequestHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Runs first for every request: assigns the request id, then, for everything but the public health
+ * endpoints, the allowlist, the failed-auth limit and the key check, before any handler can do work.
+ * Afterwards it maps any failure to the error body, counts the request and writes the access-log line.
+ */
+final class RequestFilter implements Filter {
+    static final Set<String> PUBLIC_PATHS = Set.of("/health", "/health/live", "/health/ready");
+    static final HeaderName API_KEY_HEADER = HeaderNames.create("X-API-Key");
+    static final HeaderName REQUEST_ID = HeaderNames.create(Exchange.REQUEST_ID_HEADER);
+    private static final Logger ACCESS = Logger.getLogger("dev.cerebrum.access");
+
+    private final ApiKeys apiKeys;
+    private final ApiKeys metricsKeys;
+    private final IpAllowlist allowlist;
+    private final AuthFailureLimiter limiter;
+    private final Errors errors;
+    private final MeterRegistry meters;
+
+    RequestFilter(ApiKeys apiKeys, ApiKeys metricsKeys, IpAllowlist allowlist, AuthFailureLimiter limiter,
+                  Errors errors, MeterRegistry meters) {
+        this.apiKeys = apiKeys;
+        this.metricsKeys = metricsKeys;
+        this.allowlist = allowlist;
+        this.limiter = limiter;
+        this.errors = errors;
+        this.meters = meters;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        InetAddress peerAddress = peerAddress(req.remotePeer().address());
+        String peer = peerAddress == null ? "unknown" : peerAddress.getHostAddress();
+        String path = req.path().path();
+        String logPath = Exchange.printable(path);
+        Exchange ex = new Exchange(Exchange.requestId(req.headers().first(REQUEST_ID).orElse(null)), peer,
+                req.prologue().method().text(), path, logPath, System.nanoTime());
+        req.context().register(ex);
+        res.header(REQUEST_ID, ex.requestId);
+        try {
+            if (!PUBLIC_PATHS.contains(path)) {
+                admit(req.headers(), ex, peerAddress);
+            }
+            chain.proceed();
+        } catch (ServerConnectionException | UncheckedIOException e) {
+            // The client went away; there is nobody to answer.
+            ex.outcome("client_closed");
+        } catch (Throwable t) {
+            errors.send(res, ex, errors.map(t, ex.requestId));
+            if (t instanceof Error e && !(t instanceof StackOverflowError)) {
+                throw e;
+            }
+        } finally {
+            finish(ex, res.status().code());
+        }
+    }
+
+    private void admit(ServerRequestHeaders headers, Exchange ex, InetAddress peerAddress) {
+        if (!allowlist.allows(peerAddress)) {
+            throw new ApiException(ApiError.of(403, "forbidden", "this client address is not allowed"));
+        }
+        Duration blocked = limiter.blockedFor(ex.peer);
+        if (!blocked.isZero()) {
+            throw new ApiException(ApiError.of(429, "rate_limited",
+                    "too many failed authentication attempts; try again later").withRetryAfter(blocked));
+        }
+        List<String> presented = credentials(headers);
+        boolean ok = false;
+        for (String key : presented) {
+            ok |= apiKeys.matches(key) || ("/metrics".equals(ex.path) && metricsKeys != null && metricsKeys.matches(key));
+        }
+        if (!ok) {
+            limiter.recordFailure(ex.peer);
+            throw new ApiException(ApiError.of(401, "unauthorized", presented.isEmpty()
+                    ? "an API key is required: send it in X-API-Key or Authorization: Bearer"
+                    : "invalid API key"));
+        }
+    }
+
+    private static List<String> credentials(ServerRequestHeaders headers) {
+        String apiKey = headers.first(API_KEY_HEADER).map(String::strip).orElse(null);
+        String bearer = headers.first(HeaderNames.AUTHORIZATION)
+                .filter(v -> v.length() > 7 && v.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer "))
+                .map(v -> v.substring(7).strip())
+                .orElse(null);
+        if (apiKey != null && bearer != null) {
+            return List.of(apiKey, bearer);
+        }
+        return apiKey != null ? List.of(apiKey) : bearer != null ? List.of(bearer) : List.of();
+    }
+
+    private static InetAddress peerAddress(SocketAddress address) {
+        return address instanceof InetSocketAddress isa ? isa.getAddress() : null;
+    }
+
+    private void finish(Exchange ex, int status) {
+        String outcome = ex.outcome() != null ? ex.outcome() : status < 400 ? "ok" : "http_" + status;
+        double ms = (System.nanoTime() - ex.startNanos) / 1e6;
+        try {
+            meters.counter("cerebrum.requests", "endpoint", ex.endpoint, "outcome", outcome).increment();
+        } catch (RuntimeException e) {
+            // A metric must never fail a request.
+        }
+        ACCESS.info(() -> "rid=" + ex.requestId + " peer=" + ex.peer + " method=" + ex.method + " path=" + ex.logPath
+                + " status=" + status + " model=" + (ex.model() == null ? "-" : ex.model())
+                + " tokens=" + (ex.tokens() < 0 ? "-" : Integer.toString(ex.tokens()))
+                + " ms=" + String.format(Locale.ROOT, "%.1f", ms) + " outcome=" + outcome);
+    }
+}

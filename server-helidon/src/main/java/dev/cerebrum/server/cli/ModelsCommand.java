@@ -1,0 +1,273 @@
+package dev.cerebrum.server.cli;
+
+import dev.cerebrum.engine.EngineException;
+import dev.cerebrum.engine.ModelInfo;
+import dev.cerebrum.engine.ModelSpec;
+import dev.cerebrum.engine.llamacpp.gguf.GgufInspector;
+import dev.cerebrum.guard.GuardSettings;
+import dev.cerebrum.guard.ModelEntry;
+import dev.cerebrum.guard.ModelRegistry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The launcher's {@code ./cerebrum models} (the registry and each model file's state on disk) and
+ * {@code ./cerebrum models inspect FILE} (a GGUF file's metadata and RAM estimate). Settings come from the
+ * process environment, which the launcher fills from {@code .env} (the environment winning).
+ */
+public final class ModelsCommand {
+    static final int OK = 0;
+    static final int PROBLEMS = 1;
+    static final int USAGE = 2;
+
+    private static final byte[] GGUF_MAGIC = "GGUF".getBytes(StandardCharsets.US_ASCII);
+    private static final String USAGE_TEXT = """
+            usage: ./cerebrum models                 list the registry and each model file's state
+                   ./cerebrum models inspect FILE [--ctx N] [--parallel N]
+                                                    a GGUF file's metadata and RAM estimate""";
+
+    /** A model file's state on disk. */
+    enum FileState {
+        PRESENT("present"), MISSING("missing"), NOT_A_GGUF("not-a-GGUF"), BROKEN_GGUF("broken-GGUF"),
+        INVALID_ENTRY("invalid-entry");
+
+        private final String label;
+
+        FileState(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
+    private ModelsCommand() {
+    }
+
+    /** Runs {@code list} or {@code inspect FILE [--ctx N] [--parallel N]} and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err));
+    }
+
+    static int run(List<String> args, Map<String, String> env, Path workDir, PrintStream out, PrintStream err) {
+        try {
+            GuardSettings settings = settings(env, workDir);
+            if (args.isEmpty() || args.getFirst().equals("list")) {
+                if (args.size() > 1) {
+                    err.println(USAGE_TEXT);
+                    return USAGE;
+                }
+                return list(settings, workDir, out);
+            }
+            if (args.getFirst().equals("inspect")) {
+                return inspect(args.subList(1, args.size()), settings, out, err);
+            }
+            err.println(USAGE_TEXT);
+            return USAGE;
+        } catch (IllegalArgumentException e) {
+            err.println("cerebrum: " + e.getMessage());
+            return USAGE;
+        }
+    }
+
+    /** The registry-related settings, mapped from the environment the same way the server maps them. */
+    static GuardSettings settings(Map<String, String> env, Path workDir) {
+        GuardSettings d = GuardSettings.defaults();
+        return d.withModelsFile(workDir.resolve(string(env, "CEREBRUM_MODELS_FILE", d.modelsFile().toString())))
+                .withModelsDir(workDir.resolve(string(env, "CEREBRUM_MODELS_DIR", d.modelsDir().toString())))
+                .withDefaultThreads(integer(env, "CEREBRUM_N_THREADS", d.defaultThreads(), 1, 1024))
+                .withDefaultContextSize(integer(env, "CEREBRUM_CTX_SIZE", d.defaultContextSize(), 16, 1 << 24))
+                .withDefaultParallel(integer(env, "CEREBRUM_PARALLEL", d.defaultParallel(), 1, 64))
+                .withIdleUnloadMinutes(integer(env, "CEREBRUM_IDLE_UNLOAD_MINUTES", d.idleUnloadMinutes(), 0, 1_000_000));
+    }
+
+    private static int list(GuardSettings settings, Path workDir, PrintStream out) {
+        ModelRegistry registry = ModelRegistry.load(settings);
+        if (registry.isDemo()) {
+            out.println("registry: none at " + shown(settings.modelsFile(), workDir)
+                    + ", so the demo registry is used (the server generates the demo model on start)");
+        } else {
+            out.println("registry: " + shown(settings.modelsFile(), workDir) + " (" + registry.entries().size()
+                    + (registry.entries().size() == 1 ? " model)" : " models)"));
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[]{"NAME", "STATE", "FILE", "SIZE", "CTX", "SLOTS", "THREADS", "RAM (est.)", "NOTE"});
+        boolean problems = !registry.problems().isEmpty();
+        for (ModelEntry entry : registry.entries()) {
+            Row row = registry.isDemo() && entry.spec() == null
+                    ? new Row(entry.name(), FileState.MISSING,
+                    shown(settings.modelsDir().resolve(ModelRegistry.DEMO_FILE), workDir), "-", "-", "-", "-", "-",
+                    "generated when the server starts")
+                    : row(entry, workDir);
+            problems |= row.state() != FileState.PRESENT && !(registry.isDemo() && row.state() == FileState.MISSING);
+            rows.add(row.cells());
+        }
+        printTable(rows, out);
+        if (registry.entries().isEmpty()) {
+            out.println("(no models registered)");
+        }
+        for (String problem : registry.problems()) {
+            out.println("problem: " + problem);
+        }
+        return problems ? PROBLEMS : OK;
+    }
+
+    /** One registry entry's line. */
+    record Row(String name, FileState state, String file, String size, String ctx, String slots, String threads,
+               String ram, String note) {
+        String[] cells() {
+            return new String[]{name, state.label(), file, size, ctx, slots, threads, ram, note};
+        }
+    }
+
+    static Row row(ModelEntry entry, Path workDir) {
+        ModelSpec spec = entry.spec();
+        if (spec == null) {
+            // The guard gives no path for a broken entry; its reason names the file by its name only.
+            String reason = entry.unavailableReason();
+            FileState state = reason.contains("not found") ? FileState.MISSING : FileState.INVALID_ENTRY;
+            return new Row(entry.name(), state, "-", "-", "-", "-", "-", "-", reason);
+        }
+        String file = shown(spec.path(), workDir);
+        String ctx = Integer.toString(spec.contextSize());
+        String slots = Integer.toString(spec.parallel());
+        String threads = Integer.toString(spec.threads());
+        if (!Files.exists(spec.path())) {
+            return new Row(entry.name(), FileState.MISSING, file, "-", ctx, slots, threads, "-",
+                    entry.unavailableReason() == null ? "" : entry.unavailableReason());
+        }
+        String size = mib(sizeOf(spec.path()));
+        if (!hasGgufMagic(spec.path())) {
+            return new Row(entry.name(), FileState.NOT_A_GGUF, file, size, ctx, slots, threads, "-",
+                    "the file does not start with the GGUF magic");
+        }
+        try {
+            ModelInfo info = GgufInspector.inspect(spec.path(), spec.contextSize(), spec.parallel());
+            String note = info.architecture() + " " + info.fileType()
+                    + (entry.unavailableReason() == null ? "" : "; " + entry.unavailableReason());
+            return new Row(entry.name(), FileState.PRESENT, file, size, ctx, slots, threads,
+                    mib(info.estimate().totalBytes()), note);
+        } catch (EngineException e) {
+            return new Row(entry.name(), FileState.BROKEN_GGUF, file, size, ctx, slots, threads, "-", e.getMessage());
+        }
+    }
+
+    private static int inspect(List<String> args, GuardSettings settings, PrintStream out, PrintStream err) {
+        Path file = null;
+        int ctx = settings.defaultContextSize();
+        int parallel = settings.defaultParallel();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--ctx" -> ctx = option(args, ++i, "--ctx", 16, 1 << 24);
+                case "--parallel" -> parallel = option(args, ++i, "--parallel", 1, 64);
+                default -> {
+                    if (a.startsWith("-") || file != null) {
+                        err.println(USAGE_TEXT);
+                        return USAGE;
+                    }
+                    file = Path.of(a);
+                }
+            }
+        }
+        if (file == null) {
+            err.println(USAGE_TEXT);
+            return USAGE;
+        }
+        if (Files.isRegularFile(file) && !hasGgufMagic(file)) {
+            err.println("cerebrum: " + file.getFileName() + " is not a GGUF file (it does not start with the GGUF magic)");
+            return PROBLEMS;
+        }
+        try {
+            out.print(GgufInspector.describe(file, ctx, parallel));
+            return OK;
+        } catch (EngineException e) {
+            err.println("cerebrum: " + e.getMessage());
+            return PROBLEMS;
+        }
+    }
+
+    private static int option(List<String> args, int index, String name, int min, int max) {
+        if (index >= args.size()) {
+            throw new IllegalArgumentException(name + " needs a number");
+        }
+        return parse(name, args.get(index), min, max);
+    }
+
+    static boolean hasGgufMagic(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(GGUF_MAGIC.length), GGUF_MAGIC);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Relative to the working directory when inside it, so the output carries no home-directory paths. */
+    private static String shown(Path path, Path workDir) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path base = workDir.toAbsolutePath().normalize();
+        return abs.startsWith(base) ? base.relativize(abs).toString() : abs.toString();
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "?" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    private static void printTable(List<String[]> rows, PrintStream out) {
+        int columns = rows.getFirst().length;
+        int[] width = new int[columns];
+        for (String[] row : rows) {
+            for (int c = 0; c < columns; c++) {
+                width[c] = Math.max(width[c], row[c].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder b = new StringBuilder();
+            for (int c = 0; c < columns; c++) {
+                b.append(c == columns - 1 ? row[c] : String.format(Locale.ROOT, "%-" + width[c] + "s  ", row[c]));
+            }
+            out.println(b.toString().stripTrailing());
+        }
+    }
+
+    private static String string(Map<String, String> env, String name, String dflt) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? dflt : v.strip();
+    }
+
+    private static int integer(Map<String, String> env, String name, int dflt, int min, int max) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? dflt : parse(name, v.strip(), min, max);
+    }
+
+    private static int parse(String name, String value, int min, int max) {
+        try {
+            int i = Integer.parseInt(value);
+            if (i >= min && i <= max) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be an integer from " + min + " to " + max + " (was '" + value + "')");
+    }
+}

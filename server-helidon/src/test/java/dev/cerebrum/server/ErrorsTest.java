@@ -1,0 +1,91 @@
+package dev.cerebrum.server;
+
+import dev.cerebrum.engine.ContextOverflowException;
+import dev.cerebrum.engine.EngineFailureException;
+import dev.cerebrum.engine.InvalidModelException;
+import dev.cerebrum.engine.InvalidRequestException;
+import dev.cerebrum.engine.UnknownModelException;
+import dev.cerebrum.guard.LoadTimeoutException;
+import dev.cerebrum.guard.ModelNotLoadedException;
+import dev.cerebrum.guard.ModelUnavailableException;
+import dev.cerebrum.guard.OverloadedException;
+import dev.cerebrum.guard.QueueFullException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ErrorsTest {
+    private final Errors errors = new Errors(Duration.ofSeconds(5));
+
+    @Test
+    void typedExceptions_mapToTheWireTable() {
+        assertMapped(new UnknownModelException("nope"), 404, "model_not_found");
+        assertMapped(new ModelNotLoadedException("demo"), 404, "model_not_loaded");
+        assertMapped(new InvalidRequestException("top_p", "top_p must be greater than 0"), 400, "invalid_request");
+        assertMapped(new ContextOverflowException(900, 256), 400, "invalid_request");
+        assertMapped(new QueueFullException("demo", Duration.ofSeconds(3)), 429, "queue_full");
+        assertMapped(new OverloadedException("cpu", "CPU 95% is above the limit of 70%", Duration.ofSeconds(5)), 503,
+                "overloaded");
+        assertMapped(new ModelUnavailableException("demo", "model file 'x.gguf' is missing"), 503, "model_unavailable");
+        assertMapped(new LoadTimeoutException("demo", Duration.ofSeconds(120)), 503, "load_timeout");
+        assertMapped(new InvalidModelException("bad file /home/u/models/x.gguf"), 503, "model_unavailable");
+        assertMapped(new EngineFailureException("worker died"), 500, "internal_error");
+        assertMapped(new IllegalStateException("at /work/secret/path"), 500, "internal_error");
+    }
+
+    @Test
+    void overload_carriesTheOriginalsFields_andRetryAfter() {
+        ApiError e = errors.map(new OverloadedException("cpu", "CPU 95% is above the limit of 70%",
+                Duration.ofMillis(4200)), "rid");
+        Map<String, Object> body = e.body("rid");
+        assertEquals("VPS overloaded", body.get("error"));
+        assertEquals("overloaded", body.get("code"));
+        assertEquals("CPU 95% is above the limit of 70%", body.get("reason"));
+        assertEquals("Fallback to CM4 local inference", body.get("suggestion"));
+        assertEquals(5L, body.get("retry_after_seconds"));
+        assertEquals(5L, e.retryAfterSeconds());
+        assertEquals("rid", body.get("request_id"));
+    }
+
+    @Test
+    void contextOverflow_namesThePromptAndBothCounts() {
+        ApiError e = errors.map(new ContextOverflowException(900, 256), "rid");
+        assertEquals("prompt", e.field());
+        assertEquals(256L, e.limit());
+        assertTrue(e.message().contains("900") && e.message().contains("256"), e.message());
+    }
+
+    @Test
+    void internalErrors_sayNothingButTheRequestId() {
+        ApiError e = errors.map(new RuntimeException("java.io.IOException: /home/x/.ssh/id_rsa"), "r-42");
+        Map<String, Object> body = e.body("r-42");
+        assertEquals("internal_error", body.get("error"));
+        String text = Json.write(body);
+        assertFalse(text.contains("/home"), text);
+        assertFalse(text.contains("Exception"), text);
+        assertTrue(text.contains("r-42"), text);
+    }
+
+    @Test
+    void safe_removesPathsAndClassNames() {
+        String s = Errors.safe("java.io.UncheckedIOException: cannot open /tmp/run/w1.sock\n\tat x.y(Z.java:1)");
+        assertFalse(s.contains("/tmp"), s);
+        assertFalse(s.contains("Exception"), s);
+        assertFalse(s.contains("\t"), s);
+        assertEquals("model 'qwen_7b' is busy", Errors.safe("model 'qwen_7b' is busy"));
+    }
+
+    private void assertMapped(Throwable t, int status, String code) {
+        ApiError e = errors.map(t, "rid");
+        assertEquals(status, e.status(), t.toString());
+        assertEquals(code, e.code(), t.toString());
+        String body = Json.write(e.body("rid"));
+        assertFalse(body.contains("/home") || body.contains("/work") || body.contains("/tmp"), body);
+        assertFalse(body.contains("Exception"), body);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.cerebrum.server;
+
+import dev.cerebrum.engine.GenerationRequest;
+import dev.cerebrum.engine.InvalidRequestException;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class InferenceBodyTest {
+    private static final InferenceBody.Limits LIMITS = new InferenceBody.Limits(2048, 100, 4096);
+
+    private static InferenceBody parse(String json) {
+        return InferenceBody.parse(json.getBytes(StandardCharsets.UTF_8), LIMITS);
+    }
+
+    private static ApiError refusal(String json) {
+        return assertThrows(ApiException.class, () -> parse(json), json).error();
+    }
+
+    @Test
+    void theOriginalsBody_getsTheOriginalsDefaults() {
+        InferenceBody b = parse("{\"prompt\": \"abc\", \"model\": \"qwen_7b\"}");
+        assertEquals("qwen_7b", b.model());
+        GenerationRequest r = b.request();
+        assertEquals("abc", r.prompt());
+        assertEquals(512, r.maxTokens());
+        assertEquals(0.2, r.temperature());
+        assertEquals(List.of(), r.stop());
+        assertNull(r.seed());
+        assertNull(r.grammar());
+    }
+
+    @Test
+    void everyOptionalField_isRead() {
+        GenerationRequest r = parse("""
+                {"prompt": "abc", "model": "demo", "max_tokens": 7, "temperature": 0, "stop": ["\\n", "x"],
+                 "top_p": 0.5, "top_k": 3, "min_p": 0.1, "repeat_penalty": 1.0, "seed": 42, "grammar": "root ::= \\"a\\"",
+                 "unknown": {"ignored": true}}""").request();
+        assertEquals(7, r.maxTokens());
+        assertEquals(0.0, r.temperature());
+        assertEquals(List.of("\n", "x"), r.stop());
+        assertEquals(0.5, r.topP());
+        assertEquals(3, r.topK());
+        assertEquals(0.1, r.minP());
+        assertEquals(1.0, r.repeatPenalty());
+        assertEquals(42L, r.seed());
+        assertEquals("root ::= \"a\"", r.grammar());
+    }
+
+    @Test
+    void nullsMeanDefaults_aStringStopIsOneStop_andANegativeSeedIsRandom() {
+        GenerationRequest r = parse("{\"prompt\": \"abc\", \"model\": \"m\", \"stop\": null, \"max_tokens\": null,"
+                + " \"seed\": -1}").request();
+        assertEquals(512, r.maxTokens());
+        assertNull(r.seed());
+        assertEquals(List.of("\n"), parse("{\"prompt\": \"a\", \"model\": \"m\", \"stop\": \"\\n\"}").request().stop());
+        assertEquals(16, parse("{\"prompt\": \"a\", \"model\": \"m\", \"max_tokens\": 16.0}").request().maxTokens());
+    }
+
+    @Test
+    void badJson_isA400OnTheBody() {
+        for (String bad : new String[]{"", "{", "not json", "[1, 2]", "\"text\"", "{\"prompt\": \"a\"} trailing"}) {
+            ApiError e = refusal(bad);
+            assertEquals(400, e.status(), bad);
+            assertEquals("invalid_request", e.code());
+            assertEquals("body", e.field());
+        }
+    }
+
+    @Test
+    void missingOrMistypedFields_areA400NamingTheField() {
+        String[][] cases = {
+                {"{\"model\": \"m\"}", "prompt"},
+                {"{\"prompt\": \"a\"}", "model"},
+                {"{\"prompt\": 5, \"model\": \"m\"}", "prompt"},
+                {"{\"prompt\": \"a\", \"model\": [\"m\"]}", "model"},
+                {"{\"prompt\": \"a\", \"model\": \"\"}", "model"},
+                {"{\"prompt\": \"a\", \"model\": \"m\", \"max_tokens\": \"5\"}", "max_tokens"},
+                {"{\"prompt\": \"a\", \"model\": \"m\", \"max_tokens\": 1.5}", "max_tokens"},
+                {"{\"prompt\": \"a\", \"model\": \"m\", \"max_tokens\": true}", "max_tokens"},
+                {"{\"prompt\": \"a\", \"model\": \"m\", \"temperature\": \"hot\"}", "temperature"},
+                {"{\"prompt\": \"a\", \"model\": \"m\", \"stop\": [1]}", "stop"},
+                {"{\"prompt\": \"a\", \"model\": \"m\", \"stop\": {\"a\": 1}}", "stop"},
+                {"{\"prompt\": \"a\", \"model\": \"m\", \"top_k\": -1}", "top_k"},
+                {"{\"prompt\": \"a\", \"model\": \"m\", \"grammar\": 3}", "grammar"},
+        };
+        for (String[] c : cases) {
+            ApiError e = refusal(c[0]);
+            assertEquals(400, e.status(), c[0]);
+            assertEquals(c[1], e.field(), c[0]);
+        }
+    }
+
+    @Test
+    void maxTokensOutOfRange_isA400NamingTheFieldAndTheLimit() {
+        for (String v : new String[]{"0", "-3", "4097", "99999999999999999999"}) {
+            ApiError e = refusal("{\"prompt\": \"a\", \"model\": \"m\", \"max_tokens\": " + v + "}");
+            assertEquals(400, e.status(), v);
+            assertEquals("max_tokens", e.field());
+            assertEquals(4096L, e.limit());
+        }
+        assertEquals(4096, parse("{\"prompt\": \"a\", \"model\": \"m\", \"max_tokens\": 4096}").request().maxTokens());
+    }
+
+    @Test
+    void parametersTheEngineRefuses_areInvalidRequestsNamingTheField() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> parse("{\"prompt\": \"a\", \"model\": \"m\", \"temperature\": 2.5}"));
+        assertEquals("temperature", e.field());
+        assertEquals("prompt", assertThrows(InvalidRequestException.class,
+                () -> parse("{\"prompt\": \"\", \"model\": \"m\"}")).field());
+    }
+
+    @Test
+    void aPromptOverTheLimit_isA413NamingTheLimit() {
+        ApiError e = refusal("{\"prompt\": \"" + "a".repeat(101) + "\", \"model\": \"m\"}");
+        assertEquals(413, e.status());
+        assertEquals("payload_too_large", e.code());
+        assertEquals("prompt", e.field());
+        assertEquals(100L, e.limit());
+    }
+
+    @Test
+    void aBodyThatCannotBeRead_isA400OnTheBody() {
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() {
+                throw new NumberFormatException("For input string: \"ZZ\" under radix 16");
+            }
+        };
+        ApiError e = assertThrows(ApiException.class, () -> InferenceBody.readBody(broken, -1, LIMITS)).error();
+        assertEquals(400, e.status());
+        assertEquals("body", e.field());
+        assertEquals("the request body could not be read", e.message());
+    }
+
+    @Test
+    void aBodyOverTheLimit_isA413_whetherItsLengthIsDeclaredOrNot() {
+        byte[] big = new byte[2049];
+        ApiError declared = assertThrows(ApiException.class,
+                () -> InferenceBody.readBody(new ByteArrayInputStream(big), 2049, LIMITS)).error();
+        assertEquals(413, declared.status());
+        assertEquals(2048L, declared.limit());
+        ApiError chunked = assertThrows(ApiException.class,
+                () -> InferenceBody.readBody(new ByteArrayInputStream(big), -1, LIMITS)).error();
+        assertEquals(413, chunked.status());
+        byte[] fits = new byte[2048];
+        assertArrayEquals(fits, InferenceBody.readBody(new ByteArrayInputStream(fits), -1, LIMITS));
+    }
+}

@@ -1,0 +1,187 @@
+package dev.cerebrum.server.cli;
+
+import dev.cerebrum.engine.llamacpp.gguf.SuccessorModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelsCommandTest {
+
+    @TempDir
+    Path work;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env, String... args) {
+        return ModelsCommand.run(List.of(args), env, work, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The table line of a model, split on runs of two or more spaces. */
+    private List<String> line(String name) {
+        return out().lines().filter(l -> l.startsWith(name + " ")).findFirst()
+                .map(l -> Arrays.asList(l.split(" {2,}"))).orElseThrow(() -> new AssertionError("no line for " + name + " in\n" + out()));
+    }
+
+    @Test
+    void list_showsEachModelsStateOnDisk() throws IOException {
+        // given a registry with a real GGUF, a missing file, a text file and an entry without a path
+        Path models = Files.createDirectories(work.resolve("models"));
+        SuccessorModel.write(models.resolve("tiny.gguf"));
+        Files.writeString(models.resolve("notes.gguf"), "this is not a model");
+        Files.writeString(models.resolve("models.yaml"), """
+                models:
+                  tiny:
+                    path: tiny.gguf
+                    ctx_size: 256
+                    parallel: 2
+                  gone:
+                    path: gone.gguf
+                  text:
+                    path: notes.gguf
+                  nopath:
+                    ctx_size: 512
+                """);
+
+        // when
+        int status = run(Map.of(), "list");
+
+        // then each state is named, the real model has an estimate, and the problems make the status non-zero
+        assertEquals(ModelsCommand.PROBLEMS, status, out());
+        assertTrue(out().startsWith("registry: models/models.yaml (4 models)"), out());
+        List<String> tiny = line("tiny");
+        assertEquals(List.of("tiny", "present", "models/tiny.gguf"), tiny.subList(0, 3));
+        assertEquals(List.of("256", "2", "1"), tiny.subList(4, 7));
+        assertTrue(tiny.get(7).endsWith("MiB"), tiny.toString());
+        assertTrue(tiny.get(8).startsWith("llama F32"), tiny.toString());
+        assertEquals("missing", line("gone").get(1));
+        assertEquals(List.of("text", "not-a-GGUF", "models/notes.gguf"), line("text").subList(0, 3));
+        assertEquals("invalid-entry", line("nopath").get(1));
+        assertTrue(line("nopath").getLast().contains("path is required"), line("nopath").toString());
+    }
+
+    @Test
+    void list_withoutRegistryFile_explainsTheDemoRegistryAndIsNotAnError() {
+        // given no models/models.yaml and no demo model generated yet
+        // when
+        int status = run(Map.of(), "list");
+
+        // then
+        assertEquals(ModelsCommand.OK, status, out());
+        assertTrue(out().contains("demo registry is used"), out());
+        assertEquals(List.of("demo", "missing", "models/demo.gguf"), line("demo").subList(0, 3));
+    }
+
+    @Test
+    void list_followsTheModelsSettingsOfTheEnvironment() throws IOException {
+        // given a registry outside the default place, named by the environment
+        Path dir = Files.createDirectories(work.resolve("elsewhere"));
+        SuccessorModel.write(dir.resolve("m.gguf"));
+        Files.writeString(dir.resolve("reg.yaml"), "models:\n  m:\n    path: m.gguf\n");
+
+        // when
+        int status = run(Map.of("CEREBRUM_MODELS_FILE", "elsewhere/reg.yaml", "CEREBRUM_MODELS_DIR", "elsewhere",
+                "CEREBRUM_CTX_SIZE", "1024", "CEREBRUM_N_THREADS", "3"), "list");
+
+        // then the entry without its own settings takes the environment's defaults
+        assertEquals(ModelsCommand.OK, status, out());
+        assertEquals(List.of("m", "present", "elsewhere/m.gguf"), line("m").subList(0, 3));
+        assertEquals(List.of("1024", "1", "3"), line("m").subList(4, 7));
+    }
+
+    @Test
+    void inspect_printsMetadataAndTheEstimateForTheGivenContextAndSlots() throws IOException {
+        // given
+        Path file = work.resolve("successor.gguf");
+        SuccessorModel.write(file);
+
+        // when
+        int status = run(Map.of(), "inspect", file.toString(), "--ctx", "4096", "--parallel", "4");
+
+        // then
+        assertEquals(ModelsCommand.OK, status, err.toString(StandardCharsets.UTF_8));
+        assertTrue(out().contains("architecture:    llama"), out());
+        assertTrue(out().contains("estimated RAM for context 4096, 4 slots"), out());
+        assertTrue(out().contains("general.architecture = \"llama\""), out());
+    }
+
+    @Test
+    void inspect_estimateGrowsWithTheContext() throws IOException {
+        // given
+        Path file = work.resolve("successor.gguf");
+        SuccessorModel.write(file);
+
+        // when
+        run(Map.of(), "inspect", file.toString(), "--ctx", "512");
+        String small = kvCache(out());
+        out.reset();
+        run(Map.of(), "inspect", file.toString(), "--ctx", "8192");
+        String large = kvCache(out());
+
+        // then
+        assertTrue(Double.parseDouble(large) > Double.parseDouble(small), small + " vs " + large);
+    }
+
+    private static String kvCache(String text) {
+        return text.lines().filter(l -> l.strip().startsWith("KV cache:")).findFirst().orElseThrow()
+                .replaceAll(".*:\\s+([0-9.]+) MiB.*", "$1");
+    }
+
+    @Test
+    void inspect_ofATextFile_saysItIsNotAGguf() throws IOException {
+        // given
+        Path file = Files.writeString(work.resolve("readme.gguf"), "hello");
+
+        // when
+        int status = run(Map.of(), "inspect", file.toString());
+
+        // then
+        assertEquals(ModelsCommand.PROBLEMS, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("readme.gguf is not a GGUF file"));
+        assertFalse(err.toString(StandardCharsets.UTF_8).contains(work.toString()), "no absolute path in the message");
+    }
+
+    @Test
+    void inspect_ofATruncatedGguf_reportsItWithoutAStackTrace() throws IOException {
+        // given the first 100 bytes of a real model
+        Path whole = work.resolve("whole.gguf");
+        SuccessorModel.write(whole);
+        Path cut = Files.write(work.resolve("cut.gguf"), Arrays.copyOf(Files.readAllBytes(whole), 100));
+
+        // when
+        int status = run(Map.of(), "inspect", cut.toString());
+
+        // then
+        assertEquals(ModelsCommand.PROBLEMS, status);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.startsWith("cerebrum: cut.gguf"), message);
+        assertFalse(message.contains("\tat "), message);
+    }
+
+    @Test
+    void badArguments_giveUsageAndStatusTwo() {
+        assertEquals(ModelsCommand.USAGE, run(Map.of(), "inspect"));
+        assertEquals(ModelsCommand.USAGE, run(Map.of(), "inspect", "a.gguf", "--ctx"));
+        assertEquals(ModelsCommand.USAGE, run(Map.of(), "inspect", "a.gguf", "--ctx", "lots"));
+        assertEquals(ModelsCommand.USAGE, run(Map.of(), "frobnicate"));
+        assertEquals(ModelsCommand.USAGE, run(Map.of("CEREBRUM_CTX_SIZE", "0"), "list"));
+    }
+}
