@@ -1,6 +1,0 @@
-package dev.cerebrum.client;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}
