@@ -1,0 +1,94 @@
+package dev.cerebrum.bench;
+
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The PNG chart of throughput and latency against concurrency, drawn headless. */
+final class Chart {
+    static final int WIDTH = 900;
+    static final int HEIGHT = 520;
+
+    private Chart() {
+    }
+
+    /** Writes the chart of {@code levels} to {@code file}. */
+    static void write(Path file, List<ConcurrencyLevel> levels, String subtitle) {
+        System.setProperty("java.awt.headless", "true");
+        XYSeries aggregate = new XYSeries("aggregate tokens/s (left)");
+        XYSeries reference = new XYSeries("reference aggregate tokens/s, de.kherud in-process (left)");
+        XYSeries perStream = new XYSeries("per-stream decode tokens/s (left)");
+        XYSeries ttft50 = new XYSeries("time to first token p50, ms (right)");
+        XYSeries ttft99 = new XYSeries("time to first token p99, ms (right)");
+        XYSeries queue50 = new XYSeries("queue wait p50, ms (right)");
+        for (ConcurrencyLevel l : levels) {
+            add(aggregate, l.streams(), l.aggregate().median());
+            add(reference, l.streams(), l.rawAggregateSummary().median());
+            add(perStream, l.streams(), l.perStreamDecode().median());
+            add(ttft50, l.streams(), l.ttftMs().median());
+            add(ttft99, l.streams(), l.ttftMs().p99());
+            add(queue50, l.streams(), l.queueMs().median());
+        }
+        XYSeriesCollection throughput = new XYSeriesCollection();
+        throughput.addSeries(aggregate);
+        throughput.addSeries(reference);
+        throughput.addSeries(perStream);
+        XYSeriesCollection latency = new XYSeriesCollection();
+        latency.addSeries(ttft50);
+        latency.addSeries(ttft99);
+        latency.addSeries(queue50);
+
+        NumberAxis streams = new NumberAxis("concurrent streams");
+        streams.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        NumberAxis tokens = new NumberAxis("tokens/s");
+        NumberAxis millis = new NumberAxis("ms");
+        XYLineAndShapeRenderer left = new XYLineAndShapeRenderer(true, true);
+        left.setSeriesPaint(0, new Color(0x1f77b4));
+        left.setSeriesPaint(1, new Color(0x2ca02c));
+        left.setSeriesPaint(2, new Color(0x17becf));
+        XYLineAndShapeRenderer right = new XYLineAndShapeRenderer(true, true);
+        right.setSeriesPaint(0, new Color(0xd62728));
+        right.setSeriesPaint(1, new Color(0xff7f0e));
+        right.setSeriesPaint(2, new Color(0x7f7f7f));
+        BasicStroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f);
+        for (int i = 0; i < 3; i++) {
+            right.setSeriesStroke(i, dashed);
+        }
+        XYPlot plot = new XYPlot(throughput, streams, tokens, left);
+        plot.setRangeAxis(1, millis);
+        plot.setDataset(1, latency);
+        plot.mapDatasetToRangeAxis(1, 1);
+        plot.setRenderer(1, right);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart("Throughput and latency against concurrency",
+                new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
+        chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+        chart.setBackgroundPaint(Color.WHITE);
+        try {
+            ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the chart " + file, e);
+        }
+    }
+
+    private static void add(XYSeries series, int x, double y) {
+        if (Double.isFinite(y)) {
+            series.add(x, y);
+        }
+    }
+}

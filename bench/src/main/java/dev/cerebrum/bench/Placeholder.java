@@ -1,6 +1,0 @@
-package dev.cerebrum.bench;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}

@@ -1,6 +1,0 @@
-package dev.cerebrum.testcontainers;
-
-final class Placeholder {
-    private Placeholder() {
-    }
-}
