@@ -202,12 +202,8 @@ final class WorkerModel implements LoadedModel {
         }
         sendLock.lock();
         try {
-            if (state.sent && !state.cancelSent) {
-                state.cancelSent = true;
-                writeLocked(out -> {
-                    out.writeByte(Protocol.CANCEL);
-                    out.writeInt(state.id);
-                });
+            if (state.sent) {
+                sendCancelOnce(state);
             }
         } catch (IOException e) {
             // The worker is gone: the reading thread fails everything.
@@ -252,18 +248,25 @@ final class WorkerModel implements LoadedModel {
                 out.writeBoolean(request.ignoreEos());
             });
             state.sent = true;
-            if (state.isCancelled() && !state.cancelSent) {
+            if (state.isCancelled()) {
                 // Cancelled between taking the slot and being sent.
-                state.cancelSent = true;
-                writeLocked(out -> {
-                    out.writeByte(Protocol.CANCEL);
-                    out.writeInt(state.id);
-                });
+                sendCancelOnce(state);
             }
         } catch (IOException e) {
             // The worker is gone: the reading thread fails everything.
         } finally {
             sendLock.unlock();
+        }
+    }
+
+    /** Tells the worker to cancel a sent generation, at most once. Call with the send lock held. */
+    private void sendCancelOnce(WorkerGeneration.State state) throws IOException {
+        if (!state.cancelSent) {
+            state.cancelSent = true;
+            writeLocked(out -> {
+                out.writeByte(Protocol.CANCEL);
+                out.writeInt(state.id);
+            });
         }
     }
 
