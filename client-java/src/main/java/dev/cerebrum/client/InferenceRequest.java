@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param repeatPenalty repeat penalty, 1 disables, or null
  * @param seed          sampling seed, or null
  * @param grammar       a GBNF grammar, or null
+ * @param ignoreEos     keep generating past end of sequence (benchmarks), or null for false
  */
 public record InferenceRequest(String model, String prompt, Integer maxTokens, Double temperature, List<String> stop,
                                Double topP, Integer topK, Double minP, Double repeatPenalty, Long seed,
-                               String grammar) {
+                               String grammar, Boolean ignoreEos) {
 
     public InferenceRequest {
         Objects.requireNonNull(model, "model");
@@ -54,6 +55,7 @@ public record InferenceRequest(String model, String prompt, Integer maxTokens, D
         private Double repeatPenalty;
         private Long seed;
         private String grammar;
+        private Boolean ignoreEos;
 
         private Builder(String model, String prompt) {
             this.model = Objects.requireNonNull(model, "model");
@@ -120,6 +122,12 @@ public record InferenceRequest(String model, String prompt, Integer maxTokens, D
             return this;
         }
 
+        /** Keep generating past end of sequence, so a run always yields max_tokens tokens (benchmarks). */
+        public Builder ignoreEos(boolean ignoreEos) {
+            this.ignoreEos = ignoreEos;
+            return this;
+        }
+
         /** Deterministic decoding: temperature 0 and no repeat penalty. */
         public Builder greedy() {
             this.temperature = 0.0;
@@ -130,7 +138,7 @@ public record InferenceRequest(String model, String prompt, Integer maxTokens, D
         /** The request. */
         public InferenceRequest build() {
             return new InferenceRequest(model, prompt, maxTokens, temperature, stop, topP, topK, minP,
-                    repeatPenalty, seed, grammar);
+                    repeatPenalty, seed, grammar, ignoreEos);
         }
     }
 }

@@ -69,6 +69,15 @@ class ClientCallsIT {
     }
 
     @Test
+    void ignoreEos_generatesPastEndOfSequenceUpToMaxTokens() {
+        // Without ignore_eos, "w" ends after "xyz" (3 tokens); with it the generation runs to max_tokens.
+        InferenceResponse r = client.infer(InferenceRequest.builder(MODEL, "w").greedy().maxTokens(6).ignoreEos(true).build());
+        assertEquals(6, r.tokensGenerated());
+        assertEquals(FinishReason.LENGTH, r.finishReason());
+        assertTrue(r.result().startsWith("xyz"), r.result());
+    }
+
+    @Test
     void stream_yieldsTokensThenDone_andStopsAtEndOfSequence() {
         List<StreamEvent> events = new ArrayList<>();
         try (InferenceStream s = client.stream(greedy("w", 50))) {

@@ -49,6 +49,7 @@ public final class Json {
         putIfSet(m, "repeat_penalty", r.repeatPenalty());
         putIfSet(m, "seed", r.seed());
         putIfSet(m, "grammar", r.grammar());
+        putIfSet(m, "ignore_eos", r.ignoreEos());
         try {
             return JSON_STD.asBytes(m);
         } catch (IOException e) {

@@ -37,7 +37,7 @@ class JsonTest {
     void everyOptionalField_isSentUnderItsWireName_andMaxTokensIsNeverCapped() {
         InferenceRequest r = InferenceRequest.builder("demo", "abc").maxTokens(100_000).temperature(0.5)
                 .stop("\n", "END").topP(0.9).topK(20).minP(0.1).repeatPenalty(1.2).seed(42).grammar("root ::= \"a\"")
-                .build();
+                .ignoreEos(true).build();
         Map<String, Object> m = Json.object(Json.encode(r));
         assertEquals(100_000, m.get("max_tokens"));
         assertEquals(0.5, m.get("temperature"));
@@ -48,7 +48,8 @@ class JsonTest {
         assertEquals(1.2, m.get("repeat_penalty"));
         assertEquals(42, ((Number) m.get("seed")).intValue());
         assertEquals("root ::= \"a\"", m.get("grammar"));
-        assertEquals(11, m.size());
+        assertEquals(Boolean.TRUE, m.get("ignore_eos"));
+        assertEquals(12, m.size());
     }
 
     @Test
