@@ -35,6 +35,8 @@ final class Bench {
     private static final int BATCH_SIZE = ModelSpec.DEFAULT_BATCH_SIZE;
     /** Prompt variants: 0..reps-1 for the comparison, then the concurrency streams, the cold starts at the end. */
     private static final int FIRST_CONCURRENCY_VARIANT = 26;
+    /** The latency probe's prompts: after the concurrency streams' (at most about 400 of them). */
+    private static final int FIRST_PROBE_VARIANT = 450;
 
     private final Options o;
     private final PrintStream log;
@@ -110,33 +112,40 @@ final class Bench {
         end("server start");
 
         List<Comparison> comparisons = new ArrayList<>();
-        try (InferenceEngine engine = InferenceEngines.create("llamacpp", EngineOptions.of(runDir.resolve("engine")))) {
-            for (int threads : o.threads()) {
-                phase();
-                comparisons.add(compare(engine, client, server, model, runDir, threads));
-                end("single stream, " + threads + "t");
-            }
-        }
-
         List<ConcurrencyLevel> concurrency = new ArrayList<>();
         MemoryResult memory = new MemoryResult(serverIdle, holders, -1, null, -1, -1, -1);
         ColdStart cold = ColdStart.NONE;
-        if (client != null) {
-            phase();
-            long availableBefore = ProcFs.memAvailable();
-            concurrency = concurrency(client, model.path(), runDir);
-            end("concurrency");
+        try {
+            try (InferenceEngine engine = InferenceEngines.create("llamacpp",
+                    EngineOptions.of(runDir.resolve("engine")))) {
+                for (int threads : o.threads()) {
+                    phase();
+                    comparisons.add(compare(engine, client, server, model, runDir, threads));
+                    end("single stream, " + threads + "t");
+                }
+            }
+            if (client != null) {
+                phase();
+                long availableBefore = ProcFs.memAvailable();
+                concurrency = concurrency(client, model.path(), runDir);
+                end("concurrency");
 
-            phase();
-            memory = memoryAfterConcurrency(client, server, serverIdle, availableBefore, model.bytes());
-            end("memory and unload");
+                phase();
+                memory = memoryAfterConcurrency(client, server, serverIdle, availableBefore, model.bytes());
+                end("memory and unload");
 
-            phase();
-            cold = coldStarts(client);
-            failed |= cold.error() != null;
-            end("cold start");
-            client.close();
-            server.close();
+                phase();
+                cold = coldStarts(client);
+                failed |= cold.error() != null;
+                end("cold start");
+            }
+        } finally {
+            if (client != null) {
+                client.close();
+            }
+            if (server != null) {
+                server.close();
+            }
         }
 
         double total = since(start) / 1000;
@@ -154,6 +163,7 @@ final class Bench {
         PathRunner runner;
         double loadMs = Double.NaN;
         final List<RunSample> runs = new ArrayList<>();
+        final List<RunSample> probes = new ArrayList<>();
         String error;
 
         Lane(String path, String label) {
@@ -166,8 +176,7 @@ final class Bench {
         }
 
         PathResult result(int threads, long rss) {
-            return error != null ? new PathResult(path, threads, loadMs, -1, runs, error)
-                    : new PathResult(path, threads, loadMs, rss, runs, null);
+            return new PathResult(path, threads, loadMs, error != null ? -1 : rss, runs, error, probes);
         }
     }
 
@@ -229,6 +238,27 @@ final class Bench {
                 log.println("  repetition " + (rep + 1) + " of " + o.repetitions());
                 for (int k = 0; k < lanes.size(); k++) {
                     runOnce(lanes.get((rep + k) % lanes.size()), plan.prompts().get(rep), plan.tokens(), true);
+                }
+            }
+
+            if (o.probeRuns() > 0) {
+                log.println("  latency probe: " + o.probeRuns() + " runs per path, " + Options.PROBE_PROMPT_TOKENS
+                        + "-token prompt, 1 token");
+                List<Lane> probed = List.of(raw, spi, http);
+                for (int i = 0; i < o.probeRuns(); i++) {
+                    String prompt = Prompts.spaced((Options.PROBE_PROMPT_TOKENS - 1) / 2, FIRST_PROBE_VARIANT + i);
+                    for (int k = 0; k < probed.size(); k++) {
+                        Lane lane = probed.get((i + k) % probed.size());
+                        if (lane.ok()) {
+                            try {
+                                lane.probes.add(lane.runner.run(prompt, 1));
+                            } catch (InterruptedException e) {
+                                throw e;
+                            } catch (Exception e) {
+                                lane.error = "latency probe failed: " + e.getMessage();
+                            }
+                        }
+                    }
                 }
             }
 
@@ -528,7 +558,7 @@ final class Bench {
         for (Phase p : phases) {
             double taken = p.otherCores() + (Double.isNaN(p.stealCores()) ? 0 : p.stealCores());
             if (p.name().startsWith("single stream") || p.name().equals("concurrency")) {
-                if (taken >= 0.1) {
+                if (taken >= 0.05) {
                     notes.add(String.format(java.util.Locale.ROOT, "During \"%s\" other processes (and the hypervisor)"
                             + " took %.2f of the %d processors on average: the figures of that phase are disturbed;"
                             + " its medians are less trustworthy than its best runs (min time, max rate).",
@@ -571,7 +601,8 @@ final class Bench {
         }
         return "TTFT " + ReportRenderer.range(p.ttftMs(), 0) + " ms, prompt "
                 + ReportRenderer.range(p.promptTokensPerSecond(), 1) + " tok/s, decode "
-                + ReportRenderer.range(p.decodeTokensPerSecond(), 2) + " tok/s (" + p.promptTokens() + " prompt tokens)";
+                + ReportRenderer.range(p.decodeTokensPerSecond(), 2) + " tok/s (" + p.promptTokens() + " prompt tokens)"
+                + (p.probes().isEmpty() ? "" : "; probe TTFT " + ReportRenderer.range(p.probeTtftMs(), 1) + " ms");
     }
 
     private void phase() {

@@ -57,7 +57,8 @@ final class CpuMeter {
 
     static Use between(Snapshot a, Snapshot b) {
         double seconds = (b.nanos() - a.nanos()) / 1e9;
-        if (!a.valid() || !b.valid() || seconds <= 0) {
+        // Ticks are 10 ms: below a second the figure would be mostly rounding.
+        if (!a.valid() || !b.valid() || seconds < 1) {
             return Use.UNKNOWN;
         }
         double other = Math.max(0, (b.hostBusy() - a.hostBusy()) - (b.own() - a.own())) / TICKS_PER_SECOND / seconds;

@@ -9,11 +9,11 @@ import dev.cerebrum.client.StreamEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /** Path (c): HTTP streaming through the client, and the measurements that only the server can give. */
@@ -33,9 +33,11 @@ final class HttpPath implements PathRunner {
     @Override
     public RunSample run(String prompt, int tokens) {
         long self = ProcessHandle.current().pid();
-        double cpu = ProcFs.cpuMs(self) + ProcFs.cpuMs(server.pid());
+        double clientCpu = ProcFs.cpuMs(self);
+        double serverCpu = ProcFs.cpuMs(server.pid());
         RunSample sample = stream(client, model, prompt, tokens);
-        return sample.withHostCpuMs(ProcFs.cpuMs(self) + ProcFs.cpuMs(server.pid()) - cpu);
+        double serverMs = ProcFs.cpuMs(server.pid()) - serverCpu;
+        return sample.withHostCpuMs(ProcFs.cpuMs(self) - clientCpu + serverMs, serverMs);
     }
 
     /** The server's model worker. */

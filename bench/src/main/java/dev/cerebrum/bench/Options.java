@@ -15,6 +15,8 @@ import java.util.List;
  * @param slots                   parallel slots of the concurrency model
  * @param concurrencyThreads      threads of the concurrency model
  * @param concurrencyPromptTokens prompt length of each concurrent stream, about
+ * @param probeRuns               runs per path of the latency probe (short prompt, one token), 0 for none
+ * @param probePromptTokens       the latency probe's prompt length, about
  * @param coldStarts              cold starts measured
  * @param outDir                  where the report, the chart, the logs and the model go
  * @param model                   the model file
@@ -22,10 +24,13 @@ import java.util.List;
  * @param quick                   a smoke run: small prompt, few tokens, one repetition
  */
 record Options(List<Integer> threads, int tokens, int repetitions, int promptTokens, List<Integer> concurrency,
-               int slots, int concurrencyThreads, int concurrencyPromptTokens, int coldStarts, Path outDir,
+               int slots, int concurrencyThreads, int concurrencyPromptTokens, int probeRuns, int probePromptTokens,
+               int coldStarts, Path outDir,
                Path model, boolean modelGiven, boolean quick) {
 
     static final String MODEL_FILE_NAME = "tinyllama-1.1b-shape-random-q8_0.gguf";
+    /** The latency probe's prompt: short, so that prompt processing hardly varies and the overhead shows. */
+    static final int PROBE_PROMPT_TOKENS = 5;
 
     static final String USAGE = """
             Usage: java -cp bench/target/cerebrum-bench.jar:bench/target/lib/* dev.cerebrum.bench.Main [options]
@@ -44,12 +49,14 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
               --slots N                 parallel slots of the concurrency model (default 4)
               --concurrency-threads N   threads of the concurrency model (default: the largest of --threads)
               --concurrency-prompt N    prompt tokens of each concurrent stream, about (default 32)
+              --probe-runs N            latency probe: runs per path with a short prompt and one token, for the
+                                        time-to-first-token overhead (default 10, 0 for none)
               --cold-starts N           cold starts measured (default: --reps)
               --out DIR                 output folder (default bench-results)
               --model FILE              use this GGUF model as it is instead (any llama-architecture model
                                         whose vocabulary spells "a b c" as letters and word boundaries)
               --quick                   smoke run: --threads 2 --tokens 16 --reps 1 --prompt-tokens 128
-                                        --cold-starts 1 (options after it still apply)
+                                        --probe-runs 3 --cold-starts 1 (options after it still apply)
               --help                    this text
             """.formatted(MODEL_FILE_NAME);
 
@@ -68,6 +75,8 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
         positive("--slots", slots, 1);
         positive("--concurrency-threads", concurrencyThreads, 1);
         positive("--concurrency-prompt", concurrencyPromptTokens, 4);
+        positive("--probe-runs", probeRuns, 0);
+        positive("--probe-prompt", probePromptTokens, 4);
         positive("--cold-starts", coldStarts, 0);
     }
 
@@ -82,6 +91,7 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
         int slots = 4;
         Integer concurrencyThreads = null;
         int concurrencyPrompt = 32;
+        int probeRuns = quick ? 3 : 10;
         Integer coldStarts = quick ? 1 : null;
         Path out = Path.of("bench-results");
         Path model = null;
@@ -97,6 +107,7 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
                 case "--slots" -> slots = integer(a, value(args, ++i, a));
                 case "--concurrency-threads" -> concurrencyThreads = integer(a, value(args, ++i, a));
                 case "--concurrency-prompt" -> concurrencyPrompt = integer(a, value(args, ++i, a));
+                case "--probe-runs" -> probeRuns = integer(a, value(args, ++i, a));
                 case "--cold-starts" -> coldStarts = integer(a, value(args, ++i, a));
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--model" -> model = Path.of(value(args, ++i, a));
@@ -104,8 +115,8 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
             }
         }
         int ct = concurrencyThreads != null ? concurrencyThreads : threads.stream().mapToInt(Integer::intValue).max().orElse(1);
-        return new Options(threads, tokens, reps, promptTokens, concurrency, slots, ct, concurrencyPrompt,
-                coldStarts != null ? coldStarts : reps, out,
+        return new Options(threads, tokens, reps, promptTokens, concurrency, slots, ct, concurrencyPrompt, probeRuns,
+                PROBE_PROMPT_TOKENS, coldStarts != null ? coldStarts : reps, out,
                 model != null ? model : out.resolve("models").resolve(MODEL_FILE_NAME), model != null, quick);
     }
 

@@ -33,7 +33,7 @@ final class ReportJson {
         root.put("options", map("threads", o.threads(), "tokens", o.tokens(), "repetitions", o.repetitions(),
                 "prompt_tokens", o.promptTokens(), "concurrency", o.concurrency(), "slots", o.slots(),
                 "concurrency_threads", o.concurrencyThreads(), "concurrency_prompt_tokens", o.concurrencyPromptTokens(),
-                "cold_starts", o.coldStarts(), "quick", o.quick(), "comparison_context", o.comparisonContext(),
+                "cold_starts", o.coldStarts(), "probe_runs", o.probeRuns(), "quick", o.quick(), "comparison_context", o.comparisonContext(),
                 "concurrency_context", o.concurrencyContext()));
         root.put("model", map("file", r.model().path().getFileName().toString(), "bytes", r.model().bytes(),
                 "generated", r.model().generated(), "generate_seconds", num(r.model().generateSeconds()),
@@ -53,7 +53,14 @@ final class ReportJson {
                     "prompt_spi_over_raw", num(c.promptRatio(c.spi())), "prompt_http_over_raw", num(c.promptRatio(c.http())),
                     "ttft_spi_over_raw", num(c.ttftRatio(c.spi())), "ttft_http_over_raw", num(c.ttftRatio(c.http())),
                     "ttft_overhead_spi_ms", num(c.ttftOverheadMs(c.spi())),
-                    "ttft_overhead_http_ms", num(c.ttftOverheadMs(c.http()))));
+                    "ttft_overhead_http_ms", num(c.ttftOverheadMs(c.http())),
+                    "probe_ttft_overhead_spi_ms", num(c.probeOverheadMs(c.spi())),
+                    "probe_ttft_overhead_http_ms", num(c.probeOverheadMs(c.http()))));
+            cm.put("paired_ratios", map(
+                    "decode_spi_over_raw", num(c.pairedDecodeRatio(c.spi())),
+                    "decode_http_over_raw", num(c.pairedDecodeRatio(c.http())),
+                    "prompt_spi_over_raw", num(c.pairedPromptRatio(c.spi())),
+                    "prompt_http_over_raw", num(c.pairedPromptRatio(c.http()))));
             cm.put("best_run_ratios", map(
                     "decode_spi_over_raw", num(c.bestDecodeRatio(c.spi())), "decode_http_over_raw", num(c.bestDecodeRatio(c.http())),
                     "prompt_spi_over_raw", num(c.bestPromptRatio(c.spi())), "prompt_http_over_raw", num(c.bestPromptRatio(c.http())),
@@ -117,13 +124,16 @@ final class ReportJson {
             runs.add(map("ttft_ms", num(s.ttftMs()), "prompt_tokens_per_second", num(s.promptTokensPerSecond()),
                     "decode_tokens_per_second", num(s.decodeTokensPerSecond()), "prompt_tokens", s.promptTokens(),
                     "completion_tokens", s.completionTokens(), "finish_reason", s.finishReason(),
-                    "total_ms", num(s.totalMs()), "queue_ms", num(s.queueMs()), "host_cpu_ms", num(s.hostCpuMs())));
+                    "total_ms", num(s.totalMs()), "queue_ms", num(s.queueMs()), "host_cpu_ms", num(s.hostCpuMs()),
+                    "server_cpu_ms", num(s.serverCpuMs())));
         }
         return map("path", p.path(), "threads", p.threads(), "error", p.error(), "load_ms", num(p.loadMs()),
                 "resident_bytes", p.residentBytes(), "prompt_tokens", p.promptTokens(),
                 "ttft_ms", summary(p.ttftMs()), "prompt_tokens_per_second", summary(p.promptTokensPerSecond()),
                 "decode_tokens_per_second", summary(p.decodeTokensPerSecond()),
-                "host_cpu_ms_per_token", summary(p.hostCpuMsPerToken()), "runs", runs);
+                "host_cpu_ms_per_token", summary(p.hostCpuMsPerToken()),
+                "server_cpu_ms_per_token", summary(p.serverCpuMsPerToken()), "runs", runs,
+                "probe_ttft_ms", summary(p.probeTtftMs()), "probe_runs", p.probes().size());
     }
 
     private static Map<String, Object> summary(Summary s) {

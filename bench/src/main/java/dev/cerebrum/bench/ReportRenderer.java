@@ -44,7 +44,8 @@ final class ReportRenderer {
                 .append(" runs from the call that starts a generation to its first token; prompt tokens/s is the")
                 .append(" prompt over that time; decode tokens/s counts the tokens after the first. Host CPU is the")
                 .append(" CPU time the processes around the model's spent per generated token (the engine's host JVM;")
-                .append(" for HTTP the server's JVM and the client's), which competes with llama.cpp for the cores.\n\n");
+                .append(" for HTTP the server's JVM, shown apart, and the client's), which competes with llama.cpp for")
+                .append(" the cores; the benchmark's client runs on this machine, the orchestrator's would not.\n\n");
         b.append("| threads | path | time to first token (ms) | prompt tok/s | decode tok/s | host CPU (ms/token) |")
                 .append(" load (ms) | runs |\n");
         b.append("|---:|---|---:|---:|---:|---:|---:|---:|\n");
@@ -57,7 +58,7 @@ final class ReportRenderer {
                 }
                 b.append(range(p.ttftMs(), 0)).append(" | ").append(range(p.promptTokensPerSecond(), 1)).append(" | ")
                         .append(range(p.decodeTokensPerSecond(), 2)).append(" | ")
-                        .append(fmt(p.hostCpuMsPerToken().median(), 2)).append(" | ").append(fmt(p.loadMs(), 0))
+                        .append(hostCpu(p)).append(" | ").append(fmt(p.loadMs(), 0))
                         .append(" | ").append(p.runs().size()).append(shortRuns(p, o.tokens())).append(" |\n");
             }
         }
@@ -90,16 +91,36 @@ final class ReportRenderer {
                     .append(" |\n");
         }
 
-        b.append("\nRatios of the best runs (highest rate, shortest time), which other work on the machine disturbs least:\n\n");
-        b.append("| threads | decode (b)/(a) | decode (c)/(a) | prompt (b)/(a) | prompt (c)/(a) | TTFT (b)−(a) ms |")
-                .append(" TTFT (c)−(a) ms |\n");
+        if (o.probeRuns() > 0) {
+            b.append("\nLatency probe: time to first token with a short prompt (")
+                    .append(r.comparisons().stream().map(c -> c.raw().probes()).filter(l -> !l.isEmpty())
+                            .map(l -> String.valueOf(l.getFirst().promptTokens())).findFirst().orElse("n/a"))
+                    .append(" tokens) and one token, ").append(o.probeRuns())
+                    .append(" runs per path, interleaved; short prompts make the overhead of a path visible, which")
+                    .append(" the 512-token prompt's processing time (and its variation) hides.\n\n");
+            b.append("| threads | (a) raw p50 [min–max] ms | (b) engine SPI | (c) HTTP + client | (b)−(a) p50 ms |")
+                    .append(" (c)−(a) p50 ms |\n");
+            b.append("|---:|---:|---:|---:|---:|---:|\n");
+            for (Comparison c : r.comparisons()) {
+                b.append("| ").append(c.threads()).append(" | ").append(range(c.raw().probeTtftMs(), 1)).append(" | ")
+                        .append(range(c.spi().probeTtftMs(), 1)).append(" | ").append(range(c.http().probeTtftMs(), 1))
+                        .append(" | ").append(signed(c.probeOverheadMs(c.spi()))).append(" | ")
+                        .append(signed(c.probeOverheadMs(c.http()))).append(" |\n");
+            }
+        }
+        b.append("\nPaired ratios: the median over repetitions of each repetition's ratio (the paths of a repetition")
+                .append(" run back to back, so a slow spell of the machine cancels out), and the ratio of the best runs:\n\n");
+        b.append("| threads | decode (b)/(a) paired | decode (c)/(a) paired | decode (c)/(a) best | prompt (b)/(a) paired |")
+                .append(" prompt (c)/(a) paired | prompt (c)/(a) best |\n");
         b.append("|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Comparison c : r.comparisons()) {
             b.append("| ").append(c.threads())
-                    .append(" | ").append(fmt(c.bestDecodeRatio(c.spi()), 3)).append(" | ").append(fmt(c.bestDecodeRatio(c.http()), 3))
-                    .append(" | ").append(fmt(c.bestPromptRatio(c.spi()), 3)).append(" | ").append(fmt(c.bestPromptRatio(c.http()), 3))
-                    .append(" | ").append(signed(c.bestTtftOverheadMs(c.spi()))).append(" | ")
-                    .append(signed(c.bestTtftOverheadMs(c.http()))).append(" |\n");
+                    .append(" | ").append(fmt(c.pairedDecodeRatio(c.spi()), 3))
+                    .append(" | ").append(fmt(c.pairedDecodeRatio(c.http()), 3))
+                    .append(" | ").append(fmt(c.bestDecodeRatio(c.http()), 3))
+                    .append(" | ").append(fmt(c.pairedPromptRatio(c.spi()), 3))
+                    .append(" | ").append(fmt(c.pairedPromptRatio(c.http()), 3))
+                    .append(" | ").append(fmt(c.bestPromptRatio(c.http()), 3)).append(" |\n");
         }
 
         b.append("\n## Concurrency\n\n");
@@ -200,9 +221,10 @@ final class ReportRenderer {
 
     static String optionsLine(Options o) {
         return String.format(Locale.ROOT, "--threads %s --tokens %d --reps %d --prompt-tokens %d --concurrency %s"
-                        + " --slots %d --concurrency-threads %d --concurrency-prompt %d --cold-starts %d%s",
+                        + " --slots %d --concurrency-threads %d --concurrency-prompt %d --probe-runs %d --cold-starts %d%s",
                 join(o.threads()), o.tokens(), o.repetitions(), o.promptTokens(), join(o.concurrency()), o.slots(),
-                o.concurrencyThreads(), o.concurrencyPromptTokens(), o.coldStarts(), o.quick() ? " (from --quick)" : "");
+                o.concurrencyThreads(), o.concurrencyPromptTokens(), o.probeRuns(), o.coldStarts(),
+                o.quick() ? " (from --quick)" : "");
     }
 
     static String pathName(String path) {
@@ -213,6 +235,12 @@ final class ReportRenderer {
             case RawReference.TRAP_PATH -> "(a′) raw, native warm-up";
             default -> path;
         };
+    }
+
+    /** "2.03 (server 0.70)" for HTTP, the total elsewhere. */
+    private static String hostCpu(PathResult p) {
+        double server = p.serverCpuMsPerToken().median();
+        return fmt(p.hostCpuMsPerToken().median(), 2) + (Double.isNaN(server) ? "" : " (server " + fmt(server, 2) + ")");
     }
 
     private static String shortRuns(PathResult p, int tokens) {

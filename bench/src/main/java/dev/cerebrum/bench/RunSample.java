@@ -13,19 +13,21 @@ package dev.cerebrum.bench;
  * @param queueMs               waiting for a slot, as the server reported it (NaN when the path has no queue)
  * @param hostCpuMs             CPU time the processes around the model's process spent on the run: the engine's
  *                              host JVM, and for HTTP the server's JVM and the client's (NaN when not measured)
+ * @param serverCpuMs           the server JVM's part of it (NaN but for HTTP)
  */
 record RunSample(double ttftMs, double promptTokensPerSecond, double decodeTokensPerSecond, int promptTokens,
-                 int completionTokens, String finishReason, double totalMs, double queueMs, double hostCpuMs) {
+                 int completionTokens, String finishReason, double totalMs, double queueMs, double hostCpuMs,
+                 double serverCpuMs) {
 
     RunSample(double ttftMs, double promptTokensPerSecond, double decodeTokensPerSecond, int promptTokens,
               int completionTokens, String finishReason, double totalMs, double queueMs) {
         this(ttftMs, promptTokensPerSecond, decodeTokensPerSecond, promptTokens, completionTokens, finishReason, totalMs,
-                queueMs, Double.NaN);
+                queueMs, Double.NaN, Double.NaN);
     }
 
-    /** This sample with the CPU time of the processes around the model's. */
-    RunSample withHostCpuMs(double ms) {
+    /** This sample with the CPU time of the processes around the model's, and the server's part of it. */
+    RunSample withHostCpuMs(double ms, double serverMs) {
         return new RunSample(ttftMs, promptTokensPerSecond, decodeTokensPerSecond, promptTokens, completionTokens,
-                finishReason, totalMs, queueMs, ms);
+                finishReason, totalMs, queueMs, ms, serverMs);
     }
 }

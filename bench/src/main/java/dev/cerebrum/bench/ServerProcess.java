@@ -32,10 +32,14 @@ final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    /** Stops the server when the benchmark is interrupted (Ctrl+C): the server would outlive it otherwise. */
+    private final Thread shutdownHook;
 
     private ServerProcess(Process process, int port) {
         this.process = process;
         this.port = port;
+        this.shutdownHook = new Thread(this::stop, "bench-server-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts the server with {@code settings} (environment variable names) and waits until it listens. */
@@ -117,6 +121,15 @@ final class ServerProcess implements AutoCloseable {
     /** Stops it as the launcher does (SIGTERM), and kills what is left after a minute. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook stops the server
+        }
+        stop();
+    }
+
+    private void stop() {
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         try {

@@ -27,7 +27,7 @@ final class SpiPath implements PathRunner {
         long self = ProcessHandle.current().pid();
         double cpu = ProcFs.cpuMs(self);
         RunSample sample = generate(prompt, tokens);
-        return sample.withHostCpuMs(ProcFs.cpuMs(self) - cpu);
+        return sample.withHostCpuMs(ProcFs.cpuMs(self) - cpu, Double.NaN);
     }
 
     private RunSample generate(String prompt, int tokens) throws InterruptedException {

@@ -39,7 +39,8 @@ final class Targets {
         List<Target> out = new ArrayList<>();
         for (Comparison c : r.comparisons()) {
             double ratio = c.decodeRatio(c.http());
-            out.add(new Target("(c)/(a) decode tokens/s, " + threads(c.threads()), fmt(ratio, 3),
+            out.add(new Target("(c)/(a) decode tokens/s, " + threads(c.threads()), fmt(ratio, 3) + " (paired "
+                    + fmt(c.pairedDecodeRatio(c.http()), 3) + ", best runs " + fmt(c.bestDecodeRatio(c.http()), 3) + ")",
                     "≥ " + DECODE_RATIO, judge(ratio, ratio >= DECODE_RATIO)));
         }
         PathResult trap = r.trapCheck();
@@ -56,14 +57,20 @@ final class Targets {
         }
         for (Comparison c : r.comparisons()) {
             double ratio = c.promptRatio(c.http());
-            out.add(new Target("(c)/(a) prompt tokens/s, " + threads(c.threads()), fmt(ratio, 3),
+            out.add(new Target("(c)/(a) prompt tokens/s, " + threads(c.threads()), fmt(ratio, 3) + " (paired "
+                    + fmt(c.pairedPromptRatio(c.http()), 3) + ", best runs " + fmt(c.bestPromptRatio(c.http()), 3) + ")",
                     "≥ " + PROMPT_RATIO, judge(ratio, ratio >= PROMPT_RATIO)));
         }
         for (Comparison c : r.comparisons()) {
-            double overhead = c.ttftOverheadMs(c.http());
-            out.add(new Target("(c) − (a) time to first token at p50, " + threads(c.threads()),
-                    fmt(overhead, 1) + " ms", "≤ " + fmt(TTFT_OVERHEAD_MS, 0) + " ms",
-                    judge(overhead, overhead <= TTFT_OVERHEAD_MS)));
+            // The probe (short prompt, many runs) measures what the path adds; with the long prompt, its
+            // processing time varies by more than the target between runs. The probe decides when it ran.
+            double probe = c.probeOverheadMs(c.http());
+            double longPrompt = c.ttftOverheadMs(c.http());
+            double overhead = Double.isNaN(probe) ? longPrompt : probe;
+            String measured = Double.isNaN(probe) ? fmt(longPrompt, 1) + " ms (" + r.promptTokens() + "-token prompt)"
+                    : fmt(probe, 1) + " ms (latency probe; " + r.promptTokens() + "-token prompt: " + fmt(longPrompt, 1) + " ms)";
+            out.add(new Target("(c) − (a) time to first token at p50, " + threads(c.threads()), measured,
+                    "≤ " + fmt(TTFT_OVERHEAD_MS, 0) + " ms", judge(overhead, overhead <= TTFT_OVERHEAD_MS)));
         }
         Optional<ConcurrencyLevel> one = level(r, 1);
         Optional<ConcurrencyLevel> four = level(r, 4);
