@@ -4,7 +4,8 @@
  */
 module dev.cerebrum.bench {
     requires dev.cerebrum.client;
-    requires dev.cerebrum.engine.llamacpp;
+    requires dev.cerebrum.engine.api;
+    requires dev.cerebrum.gguf;
     requires llama;
     requires com.fasterxml.jackson.jr.ob;
     requires org.jfree.jfreechart;

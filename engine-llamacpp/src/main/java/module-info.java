@@ -1,9 +1,8 @@
-/** The llama.cpp engine: one worker process per loaded model, plus GGUF reading and writing. */
+/** The llama.cpp engine on de.kherud:llama: one worker process per loaded model. */
 module dev.cerebrum.engine.llamacpp {
     requires transitive dev.cerebrum.engine.api;
+    requires dev.cerebrum.gguf;
     requires llama;
-
-    exports dev.cerebrum.engine.llamacpp.gguf;
 
     provides dev.cerebrum.engine.spi.InferenceEngineProvider
             with dev.cerebrum.engine.llamacpp.LlamaCppEngineProvider;

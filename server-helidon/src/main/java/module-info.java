@@ -1,7 +1,7 @@
 /** The HTTP server: routing, authentication, wire formats and the mapping of errors to statuses. */
 module dev.cerebrum.server {
     requires dev.cerebrum.guard;
-    requires dev.cerebrum.engine.llamacpp;
+    requires dev.cerebrum.gguf;
     requires io.helidon.webserver;
     requires io.helidon.config;
     requires io.helidon.config.yaml;

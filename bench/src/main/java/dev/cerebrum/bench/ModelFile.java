@@ -1,10 +1,10 @@
 package dev.cerebrum.bench;
 
-import dev.cerebrum.engine.llamacpp.gguf.GgmlType;
-import dev.cerebrum.engine.llamacpp.gguf.GgufFile;
-import dev.cerebrum.engine.llamacpp.gguf.GgufReader;
-import dev.cerebrum.engine.llamacpp.gguf.ModelShape;
-import dev.cerebrum.engine.llamacpp.gguf.RandomModel;
+import dev.cerebrum.gguf.GgmlType;
+import dev.cerebrum.gguf.GgufFile;
+import dev.cerebrum.gguf.GgufReader;
+import dev.cerebrum.gguf.ModelShape;
+import dev.cerebrum.gguf.RandomModel;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,9 +1,9 @@
 package dev.cerebrum.bench;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.cerebrum.engine.llamacpp.gguf.GgmlType;
-import dev.cerebrum.engine.llamacpp.gguf.ModelShape;
-import dev.cerebrum.engine.llamacpp.gguf.RandomModel;
+import dev.cerebrum.gguf.GgmlType;
+import dev.cerebrum.gguf.ModelShape;
+import dev.cerebrum.gguf.RandomModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package dev.cerebrum.client;
 
-import dev.cerebrum.engine.llamacpp.testing.TestModels;
+import dev.cerebrum.gguf.testing.TestModels;
 import dev.cerebrum.server.CerebrumServer;
 
 import java.io.IOException;

@@ -5,7 +5,7 @@ import dev.cerebrum.engine.Generation;
 import dev.cerebrum.engine.GenerationEvent;
 import dev.cerebrum.engine.GenerationResult;
 import dev.cerebrum.engine.InferenceEngine;
-import dev.cerebrum.engine.llamacpp.testing.TestModels;
+import dev.cerebrum.gguf.testing.TestModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -2,7 +2,7 @@ package dev.cerebrum.guard;
 
 import dev.cerebrum.engine.Generation;
 import dev.cerebrum.engine.InferenceEngine;
-import dev.cerebrum.engine.llamacpp.testing.TestModels;
+import dev.cerebrum.gguf.testing.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,7 +2,7 @@ package dev.cerebrum.server;
 
 import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InferenceEngines;
-import dev.cerebrum.engine.llamacpp.gguf.SuccessorModel;
+import dev.cerebrum.gguf.SuccessorModel;
 import dev.cerebrum.engine.spi.EngineOptions;
 import dev.cerebrum.guard.HostProbe;
 import dev.cerebrum.guard.ModelEntry;

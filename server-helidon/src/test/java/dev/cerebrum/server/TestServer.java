@@ -1,6 +1,6 @@
 package dev.cerebrum.server;
 
-import dev.cerebrum.engine.llamacpp.testing.TestModels;
+import dev.cerebrum.gguf.testing.TestModels;
 import dev.cerebrum.guard.HostProbe;
 
 import java.io.IOException;

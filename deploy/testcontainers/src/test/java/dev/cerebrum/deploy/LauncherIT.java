@@ -1,6 +1,6 @@
 package dev.cerebrum.deploy;
 
-import dev.cerebrum.engine.llamacpp.gguf.SuccessorModel;
+import dev.cerebrum.gguf.SuccessorModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -12,7 +12,7 @@ import dev.cerebrum.client.InferenceStream;
 import dev.cerebrum.client.ModelList;
 import dev.cerebrum.client.StreamEvent;
 import dev.cerebrum.client.UnauthorizedException;
-import dev.cerebrum.engine.llamacpp.gguf.SuccessorModel;
+import dev.cerebrum.gguf.SuccessorModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -317,6 +317,8 @@ final class WorkerModel implements LoadedModel {
                         String message = in.readUTF();
                         WorkerGeneration.State state = running.get(id);
                         if (state != null) {
+                            // The slot is free before the final event is seen: a reader of Finished may count on it.
+                            release(state);
                             if (outcome == Protocol.OUTCOME_FAILED) {
                                 state.onFailed("generation failed: " + message);
                             } else if (outcome == Protocol.OUTCOME_COMPLETED) {
@@ -324,7 +326,6 @@ final class WorkerModel implements LoadedModel {
                             } else if (outcome == Protocol.OUTCOME_CONTEXT_FULL) {
                                 state.onContextFull(textTokens);
                             }
-                            release(state);
                         }
                     }
                     case Protocol.COUNTED -> {

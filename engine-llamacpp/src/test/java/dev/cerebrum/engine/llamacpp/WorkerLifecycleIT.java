@@ -11,7 +11,7 @@ import dev.cerebrum.engine.InvalidModelException;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.SlotStatus;
-import dev.cerebrum.engine.llamacpp.testing.TestModels;
+import dev.cerebrum.gguf.testing.TestModels;
 import dev.cerebrum.engine.spi.EngineOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

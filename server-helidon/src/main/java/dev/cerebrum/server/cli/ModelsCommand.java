@@ -3,7 +3,7 @@ package dev.cerebrum.server.cli;
 import dev.cerebrum.engine.EngineException;
 import dev.cerebrum.engine.ModelInfo;
 import dev.cerebrum.engine.ModelSpec;
-import dev.cerebrum.engine.llamacpp.gguf.GgufInspector;
+import dev.cerebrum.gguf.GgufInspector;
 import dev.cerebrum.guard.GuardSettings;
 import dev.cerebrum.guard.ModelEntry;
 import dev.cerebrum.guard.ModelRegistry;

@@ -1,6 +1,6 @@
 package dev.cerebrum.server.cli;
 
-import dev.cerebrum.engine.llamacpp.gguf.SuccessorModel;
+import dev.cerebrum.gguf.SuccessorModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,100 @@
+package dev.cerebrum.gguf;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SuccessorModelTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void isByteIdenticalEachTime() throws IOException {
+        Path a = dir.resolve("a.gguf");
+        Path b = dir.resolve("b.gguf");
+        SuccessorModel.write(a);
+        SuccessorModel.write(b);
+        assertEquals(-1, Files.mismatch(a, b));
+    }
+
+    @Test
+    void describesItsShapeAndVocabulary() {
+        Path file = dir.resolve("successor.gguf");
+        SuccessorModel.write(file);
+        GgufFile read = GgufReader.read(file);
+        assertEquals("llama", read.architecture());
+        assertEquals(512, read.contextLength());
+        assertEquals(64, read.embeddingLength());
+        assertEquals(1, read.blockCount());
+        assertEquals(4, read.headCount());
+        assertEquals(4, read.headCountKv());
+        assertEquals(286, read.vocabSize());
+        assertEquals("F32", read.fileType());
+        assertEquals(12, read.tensors().size());
+        List<Object> tokens = read.metadata().get("tokenizer.ggml.tokens").asArray().elements();
+        assertEquals(List.of("<unk>", "<s>", "</s>"), tokens.subList(0, 3));
+        assertEquals("<0x41>", tokens.get(3 + 0x41));
+        assertEquals("\u2581", tokens.get(259));
+        assertEquals("a", tokens.get(260));
+        assertEquals("z", tokens.get(285));
+        assertEquals(1, read.metadata().get("tokenizer.ggml.bos_token_id").asLong());
+        assertEquals(2, read.metadata().get("tokenizer.ggml.eos_token_id").asLong());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "Q8_0", "Q4_0"})
+    void argmaxAfterEachLetter_isTheNextLetter_andAfterZEndOfSequence(GgmlType type) throws IOException {
+        // given the model with its matrices in each encoding, decoded back from the file
+        Path file = dir.resolve("successor-" + type + ".gguf");
+        SuccessorModel.write(file, type);
+        GgufFile gguf = GgufReader.read(file);
+        int n = (int) gguf.embeddingLength();
+        float[] embd = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("token_embd.weight").orElseThrow());
+        float[] out = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("output.weight").orElseThrow());
+        int vocab = (int) gguf.vocabSize();
+
+        // when the final hidden state is the RMS-normalised last embedding (every block adds zero),
+        // then the most likely next token follows the alphabet: ▁→a, a→b, …, z→</s>
+        for (int token = 259; token < 286; token++) {
+            double rms = 0;
+            for (int i = 0; i < n; i++) {
+                rms += embd[token * n + i] * embd[token * n + i];
+            }
+            rms = Math.sqrt(rms / n + 1e-5);
+            int best = -1;
+            double bestLogit = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < vocab; j++) {
+                double logit = 0;
+                for (int i = 0; i < n; i++) {
+                    logit += embd[token * n + i] / rms * out[j * n + i];
+                }
+                if (logit > bestLogit) {
+                    bestLogit = logit;
+                    best = j;
+                }
+            }
+            assertEquals(token == 285 ? 2 : token + 1, best, "after token " + token);
+        }
+        float[] attnOut = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("blk.0.attn_output.weight").orElseThrow());
+        float[] ffnDown = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("blk.0.ffn_down.weight").orElseThrow());
+        assertEquals(0.0, maxAbs(attnOut));
+        assertEquals(0.0, maxAbs(ffnDown));
+    }
+
+    private static double maxAbs(float[] v) {
+        double m = 0;
+        for (float x : v) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
+    }
+}
