@@ -17,6 +17,14 @@ public interface HostProbe {
         return sample().availableRamBytes();
     }
 
+    /**
+     * The limits RAM is judged against, read afresh like {@link #availableRamBytes()}, for the reason of a
+     * memory refusal. By default those of a new {@link #sample()}.
+     */
+    default HostLimits limitsNow() {
+        return sample().limits();
+    }
+
     /** The real host, read with OSHI, with the default CPU window. */
     static HostProbe oshi() {
         return oshi(GuardSettings.defaults().cpuWindow());

@@ -556,7 +556,13 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
     }
 
     private OverloadedException memoryRefusal(Resident r, long need, long available, long floor, boolean none) {
-        String reason = GuardReasons.memory(r.name, need, available, floor, none, latest.limits());
+        HostLimits limits;
+        try {
+            limits = probe.limitsNow();
+        } catch (RuntimeException e) {
+            limits = latest.limits();
+        }
+        String reason = GuardReasons.memory(r.name, need, available, floor, none, limits);
         return new OverloadedException(OverloadedException.MEMORY, reason, settings.retryAfter());
     }
 

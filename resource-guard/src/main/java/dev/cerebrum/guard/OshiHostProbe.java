@@ -62,6 +62,15 @@ final class OshiHostProbe implements HostProbe {
         }
     }
 
+    @Override
+    public HostLimits limitsNow() {
+        try {
+            return limits(cgroup.read());
+        } catch (RuntimeException e) {
+            return last.limits();
+        }
+    }
+
     private CpuWindow.Reading reading(long nanos) {
         long ownMillis = own.totalMillis();
         long[] ticks = processor.getSystemCpuLoadTicks();
@@ -78,14 +87,16 @@ final class OshiHostProbe implements HostProbe {
         return limits.limitsCpu() ? Math.min(hostCores, limits.cpuQuotaCores()) : hostCores;
     }
 
+    private HostLimits limits(CgroupReading limits) {
+        return new HostLimits(hostCores, limits.limitsCpu() ? LimitSource.CGROUP : LimitSource.HOST,
+                allowedCores(limits), limits.limitsMemory() ? LimitSource.CGROUP : LimitSource.HOST,
+                limits.memoryLimitBytes(), limits.memoryInUseBytes());
+    }
+
     private HostSample sample(CpuLoad cpu, CgroupReading limits) {
         long hostAvailable = memory.getAvailable();
         long hostTotal = memory.getTotal();
-        double allowed = allowedCores(limits);
-        HostLimits applied = new HostLimits(hostCores, limits.limitsCpu() ? LimitSource.CGROUP : LimitSource.HOST,
-                limits.limitsCpu() ? allowed : hostCores,
-                limits.limitsMemory() ? LimitSource.CGROUP : LimitSource.HOST, limits.memoryLimitBytes(),
-                limits.memoryInUseBytes());
+        HostLimits applied = limits(limits);
         long available = Math.min(hostAvailable, limits.memoryHeadroomBytes());
         long total = limits.limitsMemory() ? Math.min(hostTotal, limits.memoryLimitBytes()) : hostTotal;
         return new HostSample(cpu.hostPercent(), cpu.otherPercent(), cpu.ownPercent(), available, total, applied);
