@@ -22,7 +22,7 @@ final class OshiHostProbe implements HostProbe {
     private final CpuWindow window;
     private final int hostCores;
     private long previousNanos;
-    private HostSample last;
+    private volatile HostSample last;
 
     OshiHostProbe(Duration cpuWindow) {
         SystemInfo system = new SystemInfo();
