@@ -14,19 +14,24 @@ import java.util.Objects;
  * @param defaultParallel    slots of a model without {@code parallel} ({@code CEREBRUM_PARALLEL})
  * @param idleUnloadMinutes  idle minutes before a model is unloaded, 0 never ({@code CEREBRUM_IDLE_UNLOAD_MINUTES})
  * @param minFreeRamMb       RAM that must stay available after a load ({@code CEREBRUM_MIN_FREE_RAM_MB})
- * @param maxCpuPercent      new work is refused above this system CPU use ({@code MAX_CPU_PERCENT})
+ * @param maxCpuPercent      new work is refused while other processes take more than this share of the CPU
+ *                           available to the backend ({@code MAX_CPU_PERCENT})
  * @param maxLoadedModels    most models loaded at once ({@code CEREBRUM_MAX_LOADED_MODELS})
  * @param queueSize          most requests waiting for a slot, per model ({@code CEREBRUM_QUEUE_SIZE})
  * @param queueTimeout       longest wait for a slot ({@code CEREBRUM_QUEUE_TIMEOUT_SECONDS})
  * @param loadTimeout        longest wait for a model to load ({@code CEREBRUM_LOAD_TIMEOUT_SECONDS})
- * @param cpuSampleInterval  how often CPU and RAM are sampled in the background
+ * @param cpuSampleInterval  how often CPU and RAM are sampled in the background ({@code CEREBRUM_CPU_SAMPLE_MS})
+ * @param cpuWindow          the CPU figures are averages over this window ({@code CEREBRUM_CPU_WINDOW_SECONDS})
  * @param idleCheckInterval  how often idle models are looked for
  * @param retryAfter         the retry-after hint of a refusal
  */
 public record GuardSettings(Path modelsFile, Path modelsDir, int defaultThreads, int defaultContextSize,
                             int defaultParallel, int idleUnloadMinutes, long minFreeRamMb, double maxCpuPercent,
                             int maxLoadedModels, int queueSize, Duration queueTimeout, Duration loadTimeout,
-                            Duration cpuSampleInterval, Duration idleCheckInterval, Duration retryAfter) {
+                            Duration cpuSampleInterval, Duration cpuWindow, Duration idleCheckInterval,
+                            Duration retryAfter) {
+    /** The longest CPU window: the sampler keeps one reading per sample interval within it. */
+    public static final Duration MAX_CPU_WINDOW = Duration.ofHours(1);
 
     public GuardSettings {
         Objects.requireNonNull(modelsFile, "modelsFile");
@@ -34,6 +39,11 @@ public record GuardSettings(Path modelsFile, Path modelsDir, int defaultThreads,
         requirePositive(queueTimeout, "queueTimeout");
         requirePositive(loadTimeout, "loadTimeout");
         requirePositive(cpuSampleInterval, "cpuSampleInterval");
+        requirePositive(cpuWindow, "cpuWindow");
+        if (cpuWindow.compareTo(MAX_CPU_WINDOW) > 0) {
+            throw new IllegalArgumentException("the CPU window must be at most " + MAX_CPU_WINDOW.toMinutes()
+                    + " minutes, was " + cpuWindow);
+        }
         requirePositive(idleCheckInterval, "idleCheckInterval");
         requirePositive(retryAfter, "retryAfter");
         if (defaultThreads < 1) {
@@ -73,7 +83,7 @@ public record GuardSettings(Path modelsFile, Path modelsDir, int defaultThreads,
     /** The documented defaults. */
     public static GuardSettings defaults() {
         return new GuardSettings(Path.of("models", "models.yaml"), Path.of("models"), 1, 2048, 1, 60, 1024, 70.0,
-                2, 8, Duration.ofSeconds(120), Duration.ofSeconds(120), Duration.ofSeconds(1),
+                2, 8, Duration.ofSeconds(120), Duration.ofSeconds(120), Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), Duration.ofSeconds(5));
     }
 
@@ -81,105 +91,112 @@ public record GuardSettings(Path modelsFile, Path modelsDir, int defaultThreads,
     public GuardSettings withModelsFile(Path v) {
         return new GuardSettings(v, modelsDir, defaultThreads, defaultContextSize, defaultParallel, idleUnloadMinutes,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another models directory. */
     public GuardSettings withModelsDir(Path v) {
         return new GuardSettings(modelsFile, v, defaultThreads, defaultContextSize, defaultParallel, idleUnloadMinutes,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another default thread count. */
     public GuardSettings withDefaultThreads(int v) {
         return new GuardSettings(modelsFile, modelsDir, v, defaultContextSize, defaultParallel, idleUnloadMinutes,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another default context size. */
     public GuardSettings withDefaultContextSize(int v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, v, defaultParallel, idleUnloadMinutes,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another default slot count. */
     public GuardSettings withDefaultParallel(int v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, v, idleUnloadMinutes,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another default idle time. */
     public GuardSettings withIdleUnloadMinutes(int v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel, v,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another RAM floor. */
     public GuardSettings withMinFreeRamMb(long v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, v, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
-                cpuSampleInterval, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another CPU limit. */
     public GuardSettings withMaxCpuPercent(double v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, v, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
-                cpuSampleInterval, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another cap on loaded models. */
     public GuardSettings withMaxLoadedModels(int v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, v, queueSize, queueTimeout, loadTimeout,
-                cpuSampleInterval, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another queue size. */
     public GuardSettings withQueueSize(int v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, v, queueTimeout, loadTimeout,
-                cpuSampleInterval, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another queue timeout. */
     public GuardSettings withQueueTimeout(Duration v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, v, loadTimeout,
-                cpuSampleInterval, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another load timeout. */
     public GuardSettings withLoadTimeout(Duration v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, v,
-                cpuSampleInterval, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another CPU sample interval. */
     public GuardSettings withCpuSampleInterval(Duration v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
-                v, idleCheckInterval, retryAfter);
+                v, cpuWindow, idleCheckInterval, retryAfter);
+    }
+
+    /** A copy with another CPU window. */
+    public GuardSettings withCpuWindow(Duration v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
+                idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
+                cpuSampleInterval, v, idleCheckInterval, retryAfter);
     }
 
     /** A copy with another idle check interval. */
     public GuardSettings withIdleCheckInterval(Duration v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
-                cpuSampleInterval, v, retryAfter);
+                cpuSampleInterval, cpuWindow, v, retryAfter);
     }
 
     /** A copy with another retry-after hint. */
     public GuardSettings withRetryAfter(Duration v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
-                cpuSampleInterval, idleCheckInterval, v);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, v);
     }
 
     /** The RAM floor in bytes. */

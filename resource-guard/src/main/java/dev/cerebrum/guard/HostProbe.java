@@ -1,12 +1,14 @@
 package dev.cerebrum.guard;
 
+import java.time.Duration;
+
 /** Reads CPU and RAM of the host. Injectable so tests can set the CPU use and a small memory budget. */
 @FunctionalInterface
 public interface HostProbe {
 
     /**
-     * A reading. The CPU figure covers the time since the previous call, so the manager calls this
-     * only from its background sampler.
+     * A reading. The CPU figures cover the time since earlier calls, so the manager calls this only from
+     * its background sampler.
      */
     HostSample sample();
 
@@ -15,8 +17,24 @@ public interface HostProbe {
         return sample().availableRamBytes();
     }
 
-    /** The real host, read with OSHI. */
+    /**
+     * The limits RAM is judged against, read afresh like {@link #availableRamBytes()}, for the reason of a
+     * memory refusal. By default those of a new {@link #sample()}.
+     */
+    default HostLimits limitsNow() {
+        return sample().limits();
+    }
+
+    /** The real host, read with OSHI, with the default CPU window. */
     static HostProbe oshi() {
-        return new OshiHostProbe();
+        return oshi(GuardSettings.defaults().cpuWindow());
+    }
+
+    /**
+     * The real host, read with OSHI: CPU figures averaged over {@code cpuWindow}, the backend's own process
+     * tree told apart from other processes, and the limits of the cgroup this process runs in.
+     */
+    static HostProbe oshi(Duration cpuWindow) {
+        return new OshiHostProbe(cpuWindow);
     }
 }

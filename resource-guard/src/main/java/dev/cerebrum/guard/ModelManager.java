@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,7 +56,6 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
     /** Refusal kind: the model's queue was full. */
     public static final String QUEUE_FULL = "queue_full";
 
-    private static final long MB = 1024L * 1024L;
     private static final List<String> REFUSAL_KINDS =
             List.of(OverloadedException.CPU, OverloadedException.MEMORY, QUEUE_FULL, OverloadedException.MAX_MODELS);
 
@@ -96,7 +94,7 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
 
     /** A manager that reads the host with OSHI. */
     public static ModelManager create(InferenceEngine engine, ModelRegistry registry, GuardSettings settings) {
-        return create(engine, registry, settings, HostProbe.oshi());
+        return create(engine, registry, settings, HostProbe.oshi(settings.cpuWindow()));
     }
 
     /** A manager that reads the host with the given probe. */
@@ -558,10 +556,13 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
     }
 
     private OverloadedException memoryRefusal(Resident r, long need, long available, long floor, boolean none) {
-        String reason = String.format(Locale.ROOT,
-                "model '%s' needs about %d MB but %d MB of RAM are available and %d MB must stay free%s",
-                r.name, ceilMb(need), available / MB, floor / MB,
-                none ? "; no idle model can be unloaded to make room" : "");
+        HostLimits limits;
+        try {
+            limits = probe.limitsNow();
+        } catch (RuntimeException e) {
+            limits = latest.limits();
+        }
+        String reason = GuardReasons.memory(r.name, need, available, floor, none, limits);
         return new OverloadedException(OverloadedException.MEMORY, reason, settings.retryAfter());
     }
 
@@ -868,15 +869,22 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
         return latest;
     }
 
-    /** Present when new work would be refused now: CPU above the limit, or available RAM under the floor. */
+    /** The settings this manager runs with. */
+    public GuardSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Present when new work would be refused now: other processes' CPU above the limit, or available RAM
+     * under the floor.
+     */
     public Optional<String> refusalReason() {
         HostSample s = latest;
-        if (s.cpuPercent() > settings.maxCpuPercent()) {
+        if (s.otherCpuPercent() > settings.maxCpuPercent()) {
             return Optional.of(cpuReason(s));
         }
         if (s.totalRamBytes() > 0 && s.availableRamBytes() < settings.minFreeRamBytes()) {
-            return Optional.of(String.format(Locale.ROOT, "available RAM is %d MB, under the floor of %d MB",
-                    s.availableRamBytes() / MB, settings.minFreeRamMb()));
+            return Optional.of(GuardReasons.floor(s, settings.minFreeRamMb()));
         }
         return Optional.empty();
     }
@@ -904,17 +912,17 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
         }
     }
 
+    /** The CPU rule: only other processes' load counts; the backend's own is bounded by slots x threads. */
     private void checkCpu() {
         HostSample s = latest;
-        if (s.cpuPercent() > settings.maxCpuPercent()) {
+        if (s.otherCpuPercent() > settings.maxCpuPercent()) {
             throw refused(new OverloadedException(OverloadedException.CPU, cpuReason(s), settings.retryAfter()),
                     OverloadedException.CPU);
         }
     }
 
     private String cpuReason(HostSample s) {
-        return String.format(Locale.ROOT, "CPU usage is %.1f%%, above the limit of %.0f%%", s.cpuPercent(),
-                settings.maxCpuPercent());
+        return GuardReasons.cpu(s, settings.maxCpuPercent(), settings.cpuWindow());
     }
 
     private <E extends RuntimeException> E refused(E e, String kind) {
@@ -966,11 +974,28 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
         Gauge.builder("cerebrum.models.loaded", this, ModelManager::loadedCount).strongReference(true)
                 .description("Models loaded").register(reg);
         Gauge.builder("cerebrum.host.cpu.percent", this, m -> m.latest.cpuPercent()).strongReference(true)
-                .description("System CPU use, latest sample").register(reg);
+                .description("Host-wide CPU use, average over the CPU window").register(reg);
+        Gauge.builder("cerebrum.host.cpu.other.percent", this, m -> m.latest.otherCpuPercent()).strongReference(true)
+                .description("Share of the CPU available to the backend that other processes take (CPU rule)")
+                .register(reg);
+        Gauge.builder("cerebrum.host.cpu.own.percent", this, m -> m.latest.ownCpuPercent()).strongReference(true)
+                .description("The server's and its workers' share of the CPU available to them").register(reg);
+        Gauge.builder("cerebrum.host.cpu.allowed.cores", this, m -> m.latest.limits().cpuAllowedCores())
+                .strongReference(true).description("Cores the backend may use: the cgroup quota, else the host's")
+                .register(reg);
+        Gauge.builder("cerebrum.host.memory.limit.bytes", this, ModelManager::memoryLimitOrNaN).strongReference(true)
+                .description("The cgroup memory limit that applies; NaN without one").baseUnit("bytes")
+                .register(reg);
         Gauge.builder("cerebrum.host.ram.available.bytes", this, m -> m.latest.availableRamBytes())
-                .strongReference(true).description("Available RAM, latest sample").baseUnit("bytes").register(reg);
+                .strongReference(true).description("RAM available to the backend (under its cgroup limit if any)")
+                .baseUnit("bytes").register(reg);
         Gauge.builder("cerebrum.host.ram.used.bytes", this, m -> m.latest.usedRamBytes())
                 .strongReference(true).description("Used RAM, latest sample").baseUnit("bytes").register(reg);
+    }
+
+    private double memoryLimitOrNaN() {
+        long limit = latest.limits().memoryLimitBytes();
+        return limit < 0 ? Double.NaN : limit;
     }
 
     private double inFlightOf(Resident r) {
@@ -1135,10 +1160,6 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
                 // The model is gone either way; its memory is the engine's to free.
             }
         }
-    }
-
-    private static long ceilMb(long bytes) {
-        return (bytes + MB - 1) / MB;
     }
 
     private static long nanos(double millis) {

@@ -4,40 +4,49 @@ import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
 
-/** Reads the host with OSHI: system CPU load between two tick readings, and available RAM. */
+import java.time.Duration;
+
+/**
+ * Reads the host with OSHI and the process's cgroup limits with {@link CgroupReader}: CPU use over a
+ * sliding window, split into the backend's own (this process and its descendants) and other processes',
+ * and the RAM available, under a cgroup memory limit when one is tighter than the host.
+ */
 final class OshiHostProbe implements HostProbe {
-    // OSHI memoises tick readings for about 300 ms; a shorter interval would measure nothing.
-    private static final long MIN_INTERVAL_NANOS = 250_000_000L;
+    // OSHI memoises tick readings for about 300 ms: a reading sooner than this after the last one would be stale.
+    private static final long MIN_INTERVAL_NANOS = 350_000_000L;
 
     private final CentralProcessor processor;
     private final GlobalMemory memory;
-    private long[] previousTicks;
+    private final ProcessTreeCpu own;
+    private final CgroupReader cgroup;
+    private final CpuWindow window;
+    private final int hostCores;
     private long previousNanos;
-    private double lastCpuPercent;
-    private HostSample last;
+    private volatile HostSample last;
 
-    OshiHostProbe() {
-        var hardware = new SystemInfo().getHardware();
-        this.processor = hardware.getProcessor();
-        this.memory = hardware.getMemory();
-        this.previousTicks = processor.getSystemCpuLoadTicks();
+    OshiHostProbe(Duration cpuWindow) {
+        SystemInfo system = new SystemInfo();
+        this.processor = system.getHardware().getProcessor();
+        this.memory = system.getHardware().getMemory();
+        var os = system.getOperatingSystem();
+        this.own = new ProcessTreeCpu(os, os.getProcessId());
+        this.cgroup = CgroupReader.system();
+        this.hostCores = Math.max(1, processor.getLogicalProcessorCount());
         this.previousNanos = System.nanoTime();
-        this.last = new HostSample(0, memory.getAvailable(), memory.getTotal());
+        this.window = new CpuWindow(cpuWindow, reading(previousNanos));
+        this.last = sample(CpuLoad.IDLE, cgroup.read());
     }
 
     @Override
     public synchronized HostSample sample() {
         try {
+            CgroupReading limits = cgroup.read();
             long now = System.nanoTime();
             if (now - previousNanos >= MIN_INTERVAL_NANOS) {
-                double load = processor.getSystemCpuLoadBetweenTicks(previousTicks);
-                previousTicks = processor.getSystemCpuLoadTicks();
+                window.add(reading(now));
                 previousNanos = now;
-                if (Double.isFinite(load)) {
-                    lastCpuPercent = Math.max(0, Math.min(100, load * 100));
-                }
             }
-            last = new HostSample(lastCpuPercent, memory.getAvailable(), memory.getTotal());
+            last = sample(window.load(hostCores, allowedCores(limits)), limits);
         } catch (RuntimeException e) {
             // A reading the platform cannot give keeps the previous one rather than failing the sampler.
         }
@@ -47,9 +56,49 @@ final class OshiHostProbe implements HostProbe {
     @Override
     public long availableRamBytes() {
         try {
-            return memory.getAvailable();
+            return Math.min(memory.getAvailable(), cgroup.read().memoryHeadroomBytes());
         } catch (RuntimeException e) {
             return last.availableRamBytes();
         }
+    }
+
+    @Override
+    public HostLimits limitsNow() {
+        try {
+            return limits(cgroup.read());
+        } catch (RuntimeException e) {
+            return last.limits();
+        }
+    }
+
+    private CpuWindow.Reading reading(long nanos) {
+        long ownMillis = own.totalMillis();
+        long[] ticks = processor.getSystemCpuLoadTicks();
+        long total = 0;
+        for (long t : ticks) {
+            total += t;
+        }
+        long idle = ticks[CentralProcessor.TickType.IDLE.getIndex()]
+                + ticks[CentralProcessor.TickType.IOWAIT.getIndex()];
+        return new CpuWindow.Reading(nanos, total - idle, total, ownMillis);
+    }
+
+    private double allowedCores(CgroupReading limits) {
+        return limits.limitsCpu() ? Math.min(hostCores, limits.cpuQuotaCores()) : hostCores;
+    }
+
+    private HostLimits limits(CgroupReading limits) {
+        return new HostLimits(hostCores, limits.limitsCpu() ? LimitSource.CGROUP : LimitSource.HOST,
+                allowedCores(limits), limits.limitsMemory() ? LimitSource.CGROUP : LimitSource.HOST,
+                limits.memoryLimitBytes(), limits.memoryInUseBytes());
+    }
+
+    private HostSample sample(CpuLoad cpu, CgroupReading limits) {
+        long hostAvailable = memory.getAvailable();
+        long hostTotal = memory.getTotal();
+        HostLimits applied = limits(limits);
+        long available = Math.min(hostAvailable, limits.memoryHeadroomBytes());
+        long total = limits.limitsMemory() ? Math.min(hostTotal, limits.memoryLimitBytes()) : hostTotal;
+        return new HostSample(cpu.hostPercent(), cpu.otherPercent(), cpu.ownPercent(), available, total, applied);
     }
 }

@@ -335,6 +335,57 @@ class ModelManagerTest {
     }
 
     @Test
+    void theCpuRuleJudgesOtherProcesses_notTheBackendsOwnLoad() {
+        // given a host kept busy by the backend's own generations, other processes nearly idle
+        manager(quietSettings().withMaxCpuPercent(70), entry(dir, "m", 1), entry(dir, "cold", 1));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        manager.bindTo(meters);
+        host.cpu = 100;
+        host.own = 95;
+        host.other = 5;
+        manager.sampleHost();
+
+        // then new work is admitted, and the figures are shown apart
+        assertTrue(manager.refusalReason().isEmpty());
+        assertNotNull(manager.submit("m", request("a")));
+        assertEquals(100.0, meters.get("cerebrum.host.cpu.percent").gauge().value());
+        assertEquals(5.0, meters.get("cerebrum.host.cpu.other.percent").gauge().value());
+        assertEquals(95.0, meters.get("cerebrum.host.cpu.own.percent").gauge().value());
+        assertEquals(2.0, meters.get("cerebrum.host.cpu.allowed.cores").gauge().value());
+        assertTrue(Double.isNaN(meters.get("cerebrum.host.memory.limit.bytes").gauge().value()));
+
+        // when other processes take 80% of the CPU, under a quota of 1.5 cores
+        host.other = 80;
+        host.limits = new HostLimits(2, LimitSource.CGROUP, 1.5, LimitSource.HOST, -1, -1);
+        manager.sampleHost();
+
+        // then the reason names their share, the window, the quota and the limit
+        OverloadedException e = assertThrows(OverloadedException.class, () -> manager.submit("cold", request("a")));
+        assertEquals("other processes use 80.0% of the CPU available to the backend (5 s average;"
+                + " cgroup quota 1.5 of 2 host cores), above the limit of 70%", e.reason());
+        assertEquals(1.5, meters.get("cerebrum.host.cpu.allowed.cores").gauge().value());
+    }
+
+    @Test
+    void underACgroupMemoryLimit_theFloorAndTheLoadNameTheLimitAndItsUse() {
+        // given a cgroup limit of 300 MB with 250 MB in use: 50 MB available, a floor of 100 MB
+        host.budget = 50 * MB;
+        host.limits = new HostLimits(2, LimitSource.HOST, 2, LimitSource.CGROUP, 300 * MB, 250 * MB);
+        manager(quietSettings().withMinFreeRamMb(100), entry(dir, "m", 1));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        manager.bindTo(meters);
+        manager.sampleHost();
+
+        // then
+        assertEquals("available RAM is 50 MB (cgroup memory limit 300 MB, 250 MB in use), under the floor of"
+                + " 100 MB", manager.refusalReason().orElseThrow());
+        OverloadedException e = assertThrows(OverloadedException.class, () -> manager.load("m"));
+        assertEquals("model 'm' needs about 100 MB but 50 MB of RAM are available (cgroup memory limit 300 MB,"
+                + " 250 MB in use) and 100 MB must stay free; no idle model can be unloaded to make room", e.reason());
+        assertEquals(300.0 * MB, meters.get("cerebrum.host.memory.limit.bytes").gauge().value());
+    }
+
+    @Test
     void hostSample_comesFromTheBackgroundSampler() throws Exception {
         manager(quietSettings().withCpuSampleInterval(Duration.ofMillis(20)), entry(dir, "m", 1));
         host.cpu = 55.5;

@@ -69,9 +69,15 @@ final class TestSupport {
         }
     }
 
-    /** A host whose CPU the test sets and whose available RAM is a budget minus what is loaded. */
+    /**
+     * A host whose CPU the test sets and whose available RAM is a budget minus what is loaded. Unless the
+     * test sets {@code other}, all of the CPU counts as other processes' load.
+     */
     static final class TestHost implements HostProbe {
         volatile double cpu;
+        volatile double other = Double.NaN;
+        volatile double own;
+        volatile HostLimits limits = HostLimits.host(2);
         volatile long budget = 64L * 1024 * 1024 * 1024;
         private final LongSupplier used;
 
@@ -81,7 +87,7 @@ final class TestSupport {
 
         @Override
         public HostSample sample() {
-            return new HostSample(cpu, availableRamBytes(), budget);
+            return new HostSample(cpu, Double.isNaN(other) ? cpu : other, own, availableRamBytes(), budget, limits);
         }
 
         @Override

@@ -82,6 +82,7 @@ final class AdminService implements HttpService {
         system.put("ram_available_gb", Responses.gib(host.availableRamBytes()));
         system.put("ram_used_gb", Responses.gib(host.usedRamBytes()));
         system.put("uptime_seconds", uptimeSeconds.getAsDouble());
+        HostReport.addCpuSplitAndLimits(system, host, manager.settings().cpuWindow());
 
         List<String> cached = cached(models);
         Map<String, Object> lastUsed = new LinkedHashMap<>();

@@ -48,6 +48,7 @@ final class HealthService implements HttpService {
         body.put("ram_used_gb", Responses.gib(host.usedRamBytes()));
         body.put("models_in_cache", loaded);
         body.put("uptime_seconds", uptimeSeconds());
+        HostReport.addCpuSplitAndLimits(body, host, manager.settings().cpuWindow());
         refusal.ifPresent(r -> body.put("reason", Errors.safe(r)));
         Responses.json(res, 200, body);
     }

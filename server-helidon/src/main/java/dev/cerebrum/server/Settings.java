@@ -59,6 +59,7 @@ record Settings(List<String> apiKeys, String metricsToken, String bindIp, int po
     static final String LOAD_TIMEOUT = "CEREBRUM_LOAD_TIMEOUT_SECONDS";
     static final String RETRY_AFTER = "CEREBRUM_RETRY_AFTER_SECONDS";
     static final String CPU_SAMPLE_MS = "CEREBRUM_CPU_SAMPLE_MS";
+    static final String CPU_WINDOW_SECONDS = "CEREBRUM_CPU_WINDOW_SECONDS";
     static final String IDLE_CHECK_SECONDS = "CEREBRUM_IDLE_CHECK_SECONDS";
 
     /** The placeholder of the original's example {@code .env}: never a real key. */
@@ -91,6 +92,7 @@ record Settings(List<String> apiKeys, String metricsToken, String bindIp, int po
                     r.seconds(QUEUE_TIMEOUT, d.queueTimeout()),
                     r.seconds(LOAD_TIMEOUT, d.loadTimeout()),
                     Duration.ofMillis(r.integer(CPU_SAMPLE_MS, (int) d.cpuSampleInterval().toMillis(), 50, 3_600_000)),
+                    Duration.ofSeconds(r.integer(CPU_WINDOW_SECONDS, (int) d.cpuWindow().toSeconds(), 1, 3600)),
                     r.seconds(IDLE_CHECK_SECONDS, d.idleCheckInterval()),
                     r.seconds(RETRY_AFTER, d.retryAfter()));
         } catch (IllegalArgumentException e) {

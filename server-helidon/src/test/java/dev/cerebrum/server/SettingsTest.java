@@ -44,6 +44,7 @@ class SettingsTest {
         assertEquals(dir.resolve("models"), s.guard().modelsDir());
         assertEquals(1024, s.guard().minFreeRamMb());
         assertEquals(60, s.guard().idleUnloadMinutes());
+        assertEquals(Duration.ofSeconds(5), s.guard().cpuWindow());
     }
 
     @Test
@@ -66,6 +67,7 @@ class SettingsTest {
         vars.put("CEREBRUM_MODELS_FILE", "/etc/cerebrum/models.yaml");
         vars.put("CEREBRUM_SHUTDOWN_GRACE_SECONDS", "5");
         vars.put("CEREBRUM_METRICS_TOKEN", "scrape-me");
+        vars.put("CEREBRUM_CPU_WINDOW_SECONDS", "10");
 
         Settings s = Settings.from(vars, dir);
 
@@ -86,6 +88,7 @@ class SettingsTest {
         assertEquals(2, s.guard().defaultParallel());
         assertEquals(Path.of("/etc/cerebrum/models.yaml"), s.guard().modelsFile());
         assertEquals(Duration.ofSeconds(5), s.shutdownGrace());
+        assertEquals(Duration.ofSeconds(10), s.guard().cpuWindow());
     }
 
     @Test
@@ -118,7 +121,8 @@ class SettingsTest {
         Map<String, String> base = Map.of("CEREBRUM_API_KEY", "s3cret-key");
         for (String[] bad : new String[][]{{"CEREBRUM_VPS_PORT", "70000"}, {"CEREBRUM_VPS_PORT", "http"},
                 {"MAX_CPU_PERCENT", "0"}, {"CEREBRUM_N_THREADS", "0"}, {"CEREBRUM_MAX_TOKENS_LIMIT", "-1"},
-                {"CEREBRUM_SHUTDOWN_GRACE_SECONDS", "0"}, {"ALLOWED_CM4_IP", "100.x.y.z"}}) {
+                {"CEREBRUM_SHUTDOWN_GRACE_SECONDS", "0"}, {"ALLOWED_CM4_IP", "100.x.y.z"},
+                {"CEREBRUM_CPU_WINDOW_SECONDS", "0"}, {"CEREBRUM_CPU_WINDOW_SECONDS", "3601"}}) {
             Map<String, String> vars = new HashMap<>(base);
             vars.put(bad[0], bad[1]);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Settings.from(vars, dir),

@@ -2,6 +2,7 @@ package dev.cerebrum.testcontainers;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import dev.cerebrum.client.CerebrumClient;
@@ -36,8 +37,10 @@ import java.util.regex.Pattern;
  * <p>Models given with {@link #withModel} are bind-mounted read-only into {@code /models} and a registry
  * listing them is written there; without any, the image's demo model {@code demo} is used. The API key is
  * random unless set with {@link #withApiKey}. The port is published on 127.0.0.1 only, and the container
- * counts as started once {@code GET /health} answers 200. The CPU guard is off ({@code MAX_CPU_PERCENT=100})
- * unless set with {@code withEnv}.
+ * counts as started once {@code GET /health} answers 200. The backend's guard runs with its defaults: its CPU
+ * rule judges only other processes' load, so a test's own sequential requests are never refused for CPU.
+ * {@link #withMemory} and {@link #withCpus} limit the container as {@code docker run --memory/--cpus} do,
+ * and the backend's guard judges its memory and CPU against those limits.
  */
 public class CerebrumBackendContainer extends GenericContainer<CerebrumBackendContainer> {
     /** The port the backend listens on inside the container. */
@@ -50,9 +53,12 @@ public class CerebrumBackendContainer extends GenericContainer<CerebrumBackendCo
     // The backend's own rule for registry names.
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     private static final String LOOPBACK = "127.0.0.1";
+    private static final long MIN_MEMORY_BYTES = 6L << 20;
 
     private final Map<String, ModelMount> models = new LinkedHashMap<>();
     private String apiKey = randomKey();
+    private long memoryBytes;
+    private double cpus;
     private volatile InspectContainerResponse infoAfterRestart;
     private boolean mountsConfigured;
 
@@ -65,15 +71,56 @@ public class CerebrumBackendContainer extends GenericContainer<CerebrumBackendCo
     public CerebrumBackendContainer(DockerImageName image) {
         super(image);
         withExposedPorts(PORT);
-        // A test machine's CPUs are busy with the build itself; the guard's CPU rule (503 above 70 %) would
-        // make tests flaky. withEnv("MAX_CPU_PERCENT", ...) restores it for a test of the fallback path.
-        withEnv("MAX_CPU_PERCENT", "100");
         waitingFor(Wait.forHttp("/health").forPort(PORT).forStatusCode(200)
                 .withStartupTimeout(DEFAULT_STARTUP_TIMEOUT));
         // Test traffic stays on loopback: the port is published on 127.0.0.1, never on every interface.
-        withCreateContainerCmdModifier(cmd -> Objects.requireNonNull(cmd.getHostConfig())
-                .withPublishAllPorts(false)
-                .withPortBindings(new PortBinding(Ports.Binding.bindIp(LOOPBACK), ExposedPort.tcp(PORT))));
+        withCreateContainerCmdModifier(cmd -> {
+            HostConfig host = Objects.requireNonNull(cmd.getHostConfig()).withPublishAllPorts(false)
+                    .withPortBindings(new PortBinding(Ports.Binding.bindIp(LOOPBACK), ExposedPort.tcp(PORT)));
+            if (memoryBytes > 0) {
+                // Swap equal to the limit means none: the limit is what the processes can really use.
+                host.withMemory(memoryBytes).withMemorySwap(memoryBytes);
+            }
+            if (cpus > 0) {
+                host.withNanoCPUs(Math.round(cpus * 1e9));
+            }
+        });
+    }
+
+    /**
+     * Limits the container's memory to {@code bytes}, without swap ({@code docker run --memory B
+     * --memory-swap B}). The backend sees the limit: it refuses a model load that would leave less than its
+     * floor ({@code CEREBRUM_MIN_FREE_RAM_MB}) under it, instead of being OOM-killed.
+     */
+    public CerebrumBackendContainer withMemory(long bytes) {
+        if (bytes < MIN_MEMORY_BYTES) {
+            throw new IllegalArgumentException("a memory limit must be at least " + (MIN_MEMORY_BYTES >> 20)
+                    + " MiB (Docker's minimum), was " + bytes + " bytes");
+        }
+        this.memoryBytes = bytes;
+        return self();
+    }
+
+    /**
+     * Limits the container to {@code cpus} cores ({@code docker run --cpus}), a CPU quota. The backend's CPU
+     * figures are then relative to the quota.
+     */
+    public CerebrumBackendContainer withCpus(double cpus) {
+        if (!(cpus >= 0.01 && cpus <= 1024)) {
+            throw new IllegalArgumentException("cpus must be from 0.01 to 1024, was " + cpus);
+        }
+        this.cpus = cpus;
+        return self();
+    }
+
+    /** The memory limit set with {@link #withMemory}, or 0 for none. */
+    public long getMemoryLimitBytes() {
+        return memoryBytes;
+    }
+
+    /** The CPU limit set with {@link #withCpus}, or 0 for none. */
+    public double getCpus() {
+        return cpus;
     }
 
     /** Uses this API key instead of a random one. */

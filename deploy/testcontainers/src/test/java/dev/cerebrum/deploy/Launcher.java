@@ -45,8 +45,6 @@ final class Launcher {
         env.put("CEREBRUM_VPS_PORT", Integer.toString(port));
         // The tests run after packaging: a launcher that started Maven here would build under the build.
         env.put("CEREBRUM_NO_BUILD", "1");
-        // The build itself keeps the CPUs busy; the guard's CPU rule would refuse the test's inference.
-        env.put("MAX_CPU_PERCENT", "100");
         env.put("CEREBRUM_SHUTDOWN_GRACE_SECONDS", "5");
     }
 

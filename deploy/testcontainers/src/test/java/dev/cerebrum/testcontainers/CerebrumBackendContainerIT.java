@@ -13,7 +13,13 @@ import dev.cerebrum.client.ModelList;
 import dev.cerebrum.client.StreamEvent;
 import dev.cerebrum.client.UnauthorizedException;
 import dev.cerebrum.gguf.SuccessorModel;
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.cerebrum.gguf.GgmlType;
+import dev.cerebrum.gguf.GgufInspector;
+import dev.cerebrum.gguf.ModelShape;
+import dev.cerebrum.gguf.RandomModel;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,12 +32,16 @@ import org.testcontainers.containers.output.Slf4jLogConsumer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -46,6 +56,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(TestImage.RequiresDocker.class)
 class CerebrumBackendContainerIT {
     private static final String MODEL = "successor";
+    private static final int KV_CONTEXT = 32768;
+    private static final long FLOOR_MB = 64;
+    private static final Pattern MEMORY_REASON = Pattern.compile("model 'kv' needs about (\\d+) MB but (\\d+) MB of RAM"
+            + " are available \\(cgroup memory limit 512 MB, (\\d+) MB in use\\) and 64 MB must stay free.*");
     private static final InferenceRequest ABC = InferenceRequest.builder(MODEL, "abc").maxTokens(8).temperature(0.0).build();
 
     @TempDir
@@ -74,6 +88,21 @@ class CerebrumBackendContainerIT {
         }
         if (image != null) {
             image.remove();
+        }
+    }
+
+    /**
+     * Tests that start a second container load the machine, and the backend's CPU rule counts that as other
+     * processes' load for its window: each test ends once the shared backend says healthy again.
+     */
+    @AfterEach
+    void backendIsCalmAgain() throws Exception {
+        if (backend == null || !backend.isRunning()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!"healthy".equals(getJson(backend, "/health").get("status")) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
         }
     }
 
@@ -184,6 +213,125 @@ class CerebrumBackendContainerIT {
                 assertEquals("defghijk", after.infer(ABC).result());
             }
             assertNotEquals(startedAt, startedAt(other), "the same container was started again");
+        }
+    }
+
+    @Test
+    void aMemoryLimitBelowTheEstimatePlusTheFloor_refusesTheLoadNamingBothFigures_andTheContainerLivesOn()
+            throws Exception {
+        // given a model estimated at about 700 MB, and a container limited to 512 MB with a floor of 64 MB
+        Path kv = kvModel();
+        long estimate = GgufInspector.inspect(kv, KV_CONTEXT, 1).estimate().totalBytes();
+        long limit = 512L << 20;
+        assertTrue(estimate + (FLOOR_MB << 20) > limit, "estimate " + estimate);
+        try (CerebrumBackendContainer small = container().withModel("kv", kv, KV_CONTEXT, 1).withMemory(limit)
+                .withEnv("CEREBRUM_MIN_FREE_RAM_MB", Long.toString(FLOOR_MB))) {
+            small.start();
+            Map<String, Object> limits = limits(getJson(small, "/health"));
+            assertEquals("cgroup", limits.get("memory"), limits.toString());
+            assertEquals(limit, ((Number) limits.get("memory_limit_bytes")).longValue());
+
+            // when the model is asked for, preloaded and by an inference
+            HttpResponse<String> load = post(small, "/v1/load/kv", null);
+            HttpResponse<String> inference = post(small, "/v1/inference",
+                    "{\"model\": \"kv\", \"prompt\": \"abc\", \"max_tokens\": 4}");
+
+            // then both are refused with 503, the reason naming the estimate and what the limit leaves
+            for (HttpResponse<String> r : List.of(load, inference)) {
+                assertEquals(503, r.statusCode(), r.body());
+                Map<String, Object> body = JSON.std.mapFrom(r.body());
+                assertEquals("VPS overloaded", body.get("error"));
+                assertEquals("Fallback to CM4 local inference", body.get("suggestion"));
+                Matcher m = MEMORY_REASON.matcher((String) body.get("reason"));
+                assertTrue(m.matches(), r.body());
+                assertEquals((estimate + (1 << 20) - 1) >> 20, Long.parseLong(m.group(1)), "the estimate in MB");
+                long available = Long.parseLong(m.group(2));
+                long inUse = Long.parseLong(m.group(3));
+                assertTrue(Math.abs(available + inUse - 512) <= 4, "available + in use = the limit: " + r.body());
+                assertTrue(inUse > 50, "the server itself uses memory under the limit: " + r.body());
+            }
+            // and the container was not OOM-killed: still running, the model never loaded, /health answers
+            var state = DockerClientFactory.instance().client().inspectContainerCmd(small.getContainerId()).exec()
+                    .getState();
+            assertEquals(Boolean.FALSE, state.getOOMKilled());
+            assertEquals(Boolean.TRUE, state.getRunning());
+            assertEquals(200, send(HttpClient.newHttpClient(), HttpRequest.newBuilder(small.getEndpoint().resolve("/health"))));
+            try (CerebrumClient c = small.client()) {
+                assertEquals(List.of(), c.models().cachedModels());
+            }
+        }
+    }
+
+    @Test
+    void aMemoryLimitAboveTheEstimatePlusTheFloor_loadsTheModel_andACpuQuotaIsReportedAsTheLimit() throws Exception {
+        // given the same model in a container with 2 GiB and one CPU
+        Path kv = kvModel();
+        long limit = 2048L << 20;
+        try (CerebrumBackendContainer roomy = container().withModel("kv", kv, KV_CONTEXT, 1).withMemory(limit)
+                .withCpus(1.0).withEnv("CEREBRUM_MIN_FREE_RAM_MB", Long.toString(FLOOR_MB))) {
+            roomy.start();
+            Map<String, Object> health = getJson(roomy, "/health");
+            Map<String, Object> limits = limits(health);
+            assertEquals("cgroup", limits.get("memory"), health.toString());
+            assertEquals(limit, ((Number) limits.get("memory_limit_bytes")).longValue());
+            assertEquals("cgroup", limits.get("cpu"), health.toString());
+            assertEquals(1.0, ((Number) limits.get("cpu_allowed_cores")).doubleValue());
+            assertTrue(((Number) health.get("ram_available_gb")).doubleValue() <= 2.0, health.toString());
+
+            // when
+            HttpResponse<String> load = post(roomy, "/v1/load/kv", null);
+            HttpResponse<String> inference = post(roomy, "/v1/inference",
+                    "{\"model\": \"kv\", \"prompt\": \"abc\", \"max_tokens\": 4, \"ignore_eos\": true}");
+
+            // then it loads and answers
+            assertEquals(200, load.statusCode(), load.body());
+            assertEquals(200, inference.statusCode(), inference.body());
+            assertEquals(4, ((Number) JSON.std.mapFrom(inference.body()).get("tokens_generated")).intValue());
+            // /health reads the background sample (every second): the worker's memory shows by the next one
+            Map<String, Object> after = getJson(roomy, "/health");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (inUse(after) <= 300L << 20 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                after = getJson(roomy, "/health");
+            }
+            System.out.println("2 GiB, 1 CPU, model loaded: " + after);
+            assertTrue(inUse(after) > 300L << 20, "the worker's memory counts under the limit: " + after);
+        }
+    }
+
+    /** A random model whose KV cache makes its estimate large while its file stays small (6 MB). */
+    private static Path kvModel() {
+        Path file = models.resolve("kv.gguf");
+        if (!Files.exists(file)) {
+            RandomModel.write(file, new ModelShape(8, 256, 512, 4, 4, 512, KV_CONTEXT), GgmlType.Q8_0, 1);
+        }
+        return file;
+    }
+
+    private static long inUse(Map<String, Object> health) {
+        return ((Number) limits(health).get("memory_in_use_bytes")).longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> limits(Map<String, Object> health) {
+        return (Map<String, Object>) health.get("limits");
+    }
+
+    private static Map<String, Object> getJson(CerebrumBackendContainer c, String path) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(c.getEndpoint().resolve(path))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            return JSON.std.mapFrom(r.body());
+        }
+    }
+
+    private static HttpResponse<String> post(CerebrumBackendContainer c, String path, String json) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(c.getEndpoint().resolve(path)).timeout(Duration.ofSeconds(120))
+                    .header("X-API-Key", c.getApiKey()).header("Content-Type", "application/json")
+                    .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                    .build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 

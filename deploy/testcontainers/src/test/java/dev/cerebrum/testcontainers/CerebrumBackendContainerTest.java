@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,10 +67,24 @@ class CerebrumBackendContainerTest {
     }
 
     @Test
-    void theCpuGuardIsOffByDefault_andExposedPortIsTheBackendsOwn() {
+    void theGuardKeepsItsDefaults_andExposedPortIsTheBackendsOwn() {
         try (var c = new CerebrumBackendContainer("cerebrum-backend:test")) {
-            assertEquals("100", c.getEnvMap().get("MAX_CPU_PERCENT"));
+            assertFalse(c.getEnvMap().containsKey("MAX_CPU_PERCENT"), c.getEnvMap().toString());
             assertEquals(java.util.List.of(CerebrumBackendContainer.PORT), c.getExposedPorts());
+        }
+    }
+
+    @Test
+    void memoryAndCpuLimits_areUnsetByDefault_andRefuseValuesDockerWouldReject() {
+        try (var c = new CerebrumBackendContainer("cerebrum-backend:test")) {
+            assertEquals(0, c.getMemoryLimitBytes());
+            assertEquals(0.0, c.getCpus());
+
+            assertEquals(512L << 20, c.withMemory(512L << 20).getMemoryLimitBytes());
+            assertEquals(0.5, c.withCpus(0.5).getCpus());
+            assertThrows(IllegalArgumentException.class, () -> c.withMemory(1024));
+            assertThrows(IllegalArgumentException.class, () -> c.withCpus(0));
+            assertThrows(IllegalArgumentException.class, () -> c.withCpus(Double.NaN));
         }
     }
 }
