@@ -17,8 +17,9 @@ import java.util.Objects;
  *   <li>Progress: while a worker has generations running, some piece of output must arrive at least
  *       every {@code worker-stall-timeout} (default {@value #DEFAULT_STALL_TIMEOUT}) plus
  *       {@code worker-stall-per-prompt-token} (default {@value #DEFAULT_STALL_PER_PROMPT_TOKEN}) for
- *       each prompt token of the running generations that have not produced output yet. The binding
- *       reports nothing while it processes a prompt, so that allowance must cover the slowest
+ *       each prompt token of the running generations that have not produced output yet. A backend may
+ *       report progress within a prompt ({@code GenerationSink.progress()}); the binding reports
+ *       nothing while it processes a prompt, so that allowance must cover the slowest
  *       legitimate prompt: a 1.1B Q4_0 model processes 43 prompt tokens/s at 1 thread here, so a 7B
  *       one about 7/s, and an 8k-token slot takes about 20 minutes; 250 ms per token covers it with
  *       room to spare.</li>

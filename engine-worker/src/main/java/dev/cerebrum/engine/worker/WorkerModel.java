@@ -20,6 +20,7 @@ import dev.cerebrum.engine.worker.protocol.WorkerMessage.Log;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Piece;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Ping;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Pong;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Progress;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -353,6 +354,7 @@ public final class WorkerModel implements LoadedModel {
                             state.onPiece(piece.text(), piece.completionTokens());
                         }
                     }
+                    case Progress progress -> lastProgressNanos = System.nanoTime();
                     case End end -> {
                         lastProgressNanos = System.nanoTime();
                         WorkerGeneration.State state = running.get(end.generationId());

@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A worker whose backend follows a script in the prompt, for testing the worker machinery in a real
  * child process without a model: {@code echo:TEXT} streams TEXT one character per token;
- * {@code slow:MILLIS:TEXT} first stays silent for MILLIS (a long prompt); {@code hang} never produces
+ * {@code slow:MILLIS:TEXT} first stays silent for MILLIS (a long prompt); {@code chunked:MILLIS:TEXT} first
+ * reports progress every 100 ms for MILLIS (a long prompt in chunks); {@code hang} never produces
  * anything; {@code exit} halts the worker. A grammar is printed to stdout first, as llama.cpp prints a
  * grammar it cannot parse. A model path containing "invalid" fails to load.
  */
@@ -67,9 +68,15 @@ public final class ScriptedWorkerMain {
                 if (prompt.equals("exit")) {
                     Runtime.getRuntime().halt(7);
                 }
-                if (prompt.startsWith("slow:")) {
+                if (prompt.startsWith("slow:") || prompt.startsWith("chunked:")) {
                     String[] parts = prompt.split(":", 3);
-                    Thread.sleep(Long.parseLong(parts[1]));
+                    long until = System.nanoTime() + Long.parseLong(parts[1]) * 1_000_000;
+                    while (System.nanoTime() < until) {
+                        Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
+                        if (prompt.startsWith("chunked:")) {
+                            sink.progress();
+                        }
+                    }
                     text = parts[2];
                 } else {
                     text = prompt.substring(prompt.indexOf(':') + 1);

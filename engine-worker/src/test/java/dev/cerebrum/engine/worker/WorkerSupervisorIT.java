@@ -170,6 +170,21 @@ class WorkerSupervisorIT {
     }
 
     @Test
+    void promptReportingProgressInChunks_isNotKilled_andKeepsItsTimings() throws Exception {
+        // No allowance per prompt token: only the progress messages keep the 1.5 s prompt within 0.5 s gaps.
+        WorkerModel model = supervisor(Map.of(WatchdogSettings.PING_INTERVAL, "PT0.1S",
+                WatchdogSettings.STALL_TIMEOUT, "PT0.5S", WatchdogSettings.STALL_PER_PROMPT_TOKEN, "PT0S"))
+                .load(spec("/models/m.gguf"), Map.of());
+
+        GenerationResult result = readAll(model.generate(request("chunked:1500:abc", 20)));
+
+        assertEquals(FinishReason.STOP, result.finished().reason(), String.valueOf(result.finished().error()));
+        assertEquals("abc", result.text());
+        assertTrue(result.finished().timings().timeToFirstTokenMillis() >= 1500, result.finished().timings().toString());
+        assertTrue(model.isAlive());
+    }
+
+    @Test
     void frozenWorker_isKilledWithinThePingBound_andLoadsAgain() throws Exception {
         WorkerSupervisor supervisor = supervisor(Map.of(WatchdogSettings.PING_INTERVAL, "PT0.2S",
                 WatchdogSettings.PING_TIMEOUT, "PT0.5S"));

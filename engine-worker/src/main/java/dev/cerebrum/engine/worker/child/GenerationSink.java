@@ -12,6 +12,12 @@ public interface GenerationSink {
     void piece(String text, int completionTokens);
 
     /**
+     * Still working, no output yet: call it after each chunk of a long prompt, so the engine's watchdog
+     * sees progress without a piece (which would end the prompt phase of the timings).
+     */
+    void progress();
+
+    /**
      * The generation ended.
      *
      * @param outcome          why

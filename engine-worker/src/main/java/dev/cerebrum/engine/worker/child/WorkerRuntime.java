@@ -19,6 +19,7 @@ import dev.cerebrum.engine.worker.protocol.WorkerMessage.Outcome;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Piece;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Ping;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Pong;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Progress;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Shutdown;
 
 import java.io.IOException;
@@ -168,6 +169,13 @@ public final class WorkerRuntime {
         public void piece(String text, int completionTokens) {
             if (!ended.get()) {
                 send(new Piece(id, text, completionTokens));
+            }
+        }
+
+        @Override
+        public void progress() {
+            if (!ended.get()) {
+                send(new Progress(id));
             }
         }
 

@@ -15,6 +15,7 @@ import dev.cerebrum.engine.worker.protocol.WorkerMessage.Log;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Piece;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Ping;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Pong;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Progress;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Shutdown;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.ToWorker;
 
@@ -64,6 +65,7 @@ public final class WorkerCodec {
     private static final byte COUNT_FAILED = 7;
     private static final byte PONG = 8;
     private static final byte LOG = 9;
+    private static final byte PROGRESS = 10;
     private static final byte LOAD = 20;
     private static final byte GENERATE = 21;
     private static final byte CANCEL = 22;
@@ -165,6 +167,10 @@ public final class WorkerCodec {
                     d.writeInt(m.generationId());
                     string(d, m.text());
                     d.writeInt(m.completionTokens());
+                }
+                case Progress m -> {
+                    d.writeByte(PROGRESS);
+                    d.writeInt(m.generationId());
                 }
                 case End m -> {
                     d.writeByte(END);
@@ -268,6 +274,7 @@ public final class WorkerCodec {
                 case LOADED -> new Loaded(b.getLong(), b.getLong());
                 case LOAD_ERROR -> new LoadError(constant(WorkerMessage.LoadErrorKind.values(), b.get()), string(b));
                 case PIECE -> new Piece(b.getInt(), string(b), b.getInt());
+                case PROGRESS -> new Progress(b.getInt());
                 case END -> new End(b.getInt(), constant(WorkerMessage.Outcome.values(), b.get()), b.getInt(), string(b));
                 case COUNTED -> new Counted(b.getInt(), b.getInt());
                 case COUNT_FAILED -> new CountFailed(b.getInt(), string(b));

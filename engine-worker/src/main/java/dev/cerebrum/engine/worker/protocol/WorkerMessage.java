@@ -74,6 +74,15 @@ public sealed interface WorkerMessage {
     }
 
     /**
+     * A generation is still working though it has no output yet (a prompt chunk was processed). Only
+     * the watchdog reads it: it is progress, not output, and changes no timing.
+     *
+     * @param generationId the generation
+     */
+    record Progress(int generationId) implements FromWorker {
+    }
+
+    /**
      * The end of a generation; nothing more comes for its id.
      *
      * @param generationId     the generation

@@ -18,6 +18,7 @@ import dev.cerebrum.engine.worker.protocol.WorkerMessage.Outcome;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Piece;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Ping;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Pong;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Progress;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Shutdown;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.ToWorker;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,7 @@ class WorkerCodecTest {
                 new LoadError(LoadErrorKind.FAILED, ""),
                 new Piece(7, "héllo 😀 \u0000 \n", 3),
                 new Piece(Integer.MAX_VALUE, "", 0),
+                new Progress(7),
                 new End(7, Outcome.STOP, 3, ""),
                 new End(8, Outcome.LENGTH, 512, ""),
                 new End(9, Outcome.CONTEXT_FULL, 3, ""),
@@ -114,7 +116,7 @@ class WorkerCodecTest {
                 types.addAll(Arrays.asList(type.getPermittedSubclasses()));
             }
         }
-        assertEquals(15, all.size(), all.toString());
+        assertEquals(16, all.size(), all.toString());
         assertEquals(all, covered);
     }
 
