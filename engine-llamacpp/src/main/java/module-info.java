@@ -1,6 +1,7 @@
 /** The llama.cpp engine on de.kherud:llama: one worker process per loaded model. */
 module dev.cerebrum.engine.llamacpp {
     requires transitive dev.cerebrum.engine.api;
+    requires dev.cerebrum.engine.worker;
     requires dev.cerebrum.gguf;
     requires llama;
 

@@ -1,6 +1,8 @@
 package dev.cerebrum.gguf;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * A tiny llama model whose greedy continuation is known: each letter is followed by the next one,
@@ -11,12 +13,17 @@ import java.nio.file.Path;
  * and row {@code j} of {@code output.weight} holds {@code 30/n_embd} times the embedding of the token
  * whose successor is {@code j}: its logit is then 30, far above the others. The weights come from a
  * fixed seed, so the file is byte-identical every time.
+ *
+ * <p>{@link #writeWithCharacter} puts a multi-byte character after one letter, spelt in SentencePiece
+ * byte tokens ({@code <0xF0><0x9F><0x98><0x80>} for 😀), so tests can cut a character between tokens.
  */
 public final class SuccessorModel {
 
     private static final ModelShape SHAPE = new ModelShape(1, 64, 128, 4, 4, Vocabularies.BASE_SIZE, 512);
     private static final long SEED = 20250317L;
     private static final float LOGIT = 30f;
+    /** A token without a successor. */
+    private static final int NONE = -1;
 
     private SuccessorModel() {
     }
@@ -33,6 +40,58 @@ public final class SuccessorModel {
 
     /** Writes the model with its matrices encoded as {@code type}; the margin of the logits survives Q4_0. */
     static void write(Path file, GgmlType type) {
+        write(file, type, alphabet());
+    }
+
+    /**
+     * Writes a variant in which {@code letter} is followed by {@code character}, one byte token per byte
+     * of its UTF-8 encoding, and then by the letter's usual successor: with {@code ('c', "😀")}, "abc"
+     * continues "😀defg…" in 4 + 4 tokens. Every other successor is unchanged.
+     *
+     * @throws IllegalArgumentException when the letter is not a..z, the character is not one code point
+     *                                  of at least two UTF-8 bytes, or one of its bytes repeats (each
+     *                                  byte token can have only one successor)
+     */
+    public static void writeWithCharacter(Path file, char letter, String character) {
+        if (letter < 'a' || letter > 'z') {
+            throw new IllegalArgumentException("the letter must be a..z, was " + letter);
+        }
+        if (character.codePointCount(0, character.length()) != 1) {
+            throw new IllegalArgumentException("exactly one character is needed, was \"" + character + "\"");
+        }
+        byte[] bytes = character.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < 2) {
+            throw new IllegalArgumentException("the character must take several UTF-8 bytes: " + character);
+        }
+        int[] next = alphabet();
+        int from = Vocabularies.LETTER_A + (letter - 'a');
+        int after = next[from];
+        boolean[] used = new boolean[256];
+        for (byte b : bytes) {
+            if (used[b & 0xff]) {
+                throw new IllegalArgumentException("the bytes of " + character + " repeat");
+            }
+            used[b & 0xff] = true;
+            int token = Vocabularies.FIRST_BYTE + (b & 0xff);
+            next[from] = token;
+            from = token;
+        }
+        next[from] = after;
+        write(file, GgmlType.F32, next);
+    }
+
+    /** The default successors: ▁→a, a→b, …, y→z, z→end of sequence; no other token has one. */
+    private static int[] alphabet() {
+        int[] next = new int[SHAPE.vocabSize()];
+        Arrays.fill(next, NONE);
+        for (int from = Vocabularies.SPACE; from < Vocabularies.BASE_SIZE; from++) {
+            next[from] = from == Vocabularies.BASE_SIZE - 1 ? Vocabularies.EOS : from + 1;
+        }
+        return next;
+    }
+
+    /** Writes the model whose greedy successor of token {@code i} is {@code next[i]} (NONE: no successor). */
+    private static void write(Path file, GgmlType type, int[] next) {
         int nEmbd = SHAPE.embeddingLength();
         int nVocab = SHAPE.vocabSize();
         int nFf = SHAPE.feedForwardLength();
@@ -53,8 +112,11 @@ public final class SuccessorModel {
             }
         }
         float[] output = new float[nVocab * nEmbd];
-        for (int from = Vocabularies.SPACE; from < Vocabularies.BASE_SIZE; from++) {
-            int to = from == Vocabularies.BASE_SIZE - 1 ? Vocabularies.EOS : from + 1;
+        for (int from = 0; from < nVocab; from++) {
+            int to = next[from];
+            if (to == NONE) {
+                continue;
+            }
             for (int i = 0; i < nEmbd; i++) {
                 output[to * nEmbd + i] += embeddings[from * nEmbd + i] * (LOGIT / nEmbd);
             }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SuccessorModelTest {
 
@@ -65,29 +66,62 @@ class SuccessorModelTest {
         // when the final hidden state is the RMS-normalised last embedding (every block adds zero),
         // then the most likely next token follows the alphabet: ▁→a, a→b, …, z→</s>
         for (int token = 259; token < 286; token++) {
-            double rms = 0;
-            for (int i = 0; i < n; i++) {
-                rms += embd[token * n + i] * embd[token * n + i];
-            }
-            rms = Math.sqrt(rms / n + 1e-5);
-            int best = -1;
-            double bestLogit = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < vocab; j++) {
-                double logit = 0;
-                for (int i = 0; i < n; i++) {
-                    logit += embd[token * n + i] / rms * out[j * n + i];
-                }
-                if (logit > bestLogit) {
-                    bestLogit = logit;
-                    best = j;
-                }
-            }
-            assertEquals(token == 285 ? 2 : token + 1, best, "after token " + token);
+            assertEquals(token == 285 ? 2 : token + 1, argmax(embd, out, n, vocab, token), "after token " + token);
         }
         float[] attnOut = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("blk.0.attn_output.weight").orElseThrow());
         float[] ffnDown = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("blk.0.ffn_down.weight").orElseThrow());
         assertEquals(0.0, maxAbs(attnOut));
         assertEquals(0.0, maxAbs(ffnDown));
+    }
+
+    @Test
+    void characterAfterALetter_isSpeltInByteTokens_andThenTheAlphabetGoesOn() throws IOException {
+        Path file = dir.resolve("emoji.gguf");
+        SuccessorModel.writeWithCharacter(file, 'c', "\uD83D\uDE00");
+        GgufFile gguf = GgufReader.read(file);
+        int n = (int) gguf.embeddingLength();
+        float[] embd = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("token_embd.weight").orElseThrow());
+        float[] out = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("output.weight").orElseThrow());
+
+        // c -> <0xF0> -> <0x9F> -> <0x98> -> <0x80> -> d, and b -> c, d -> e as before
+        int c = 260 + 2;
+        int[] chain = {c, 3 + 0xF0, 3 + 0x9F, 3 + 0x98, 3 + 0x80, c + 1};
+        for (int i = 0; i + 1 < chain.length; i++) {
+            assertEquals(chain[i + 1], argmax(embd, out, n, (int) gguf.vocabSize(), chain[i]), "after token " + chain[i]);
+        }
+        assertEquals(c, argmax(embd, out, n, (int) gguf.vocabSize(), c - 1));
+        assertEquals(c + 2, argmax(embd, out, n, (int) gguf.vocabSize(), c + 1));
+    }
+
+    @Test
+    void characterThatIsNotMultiByte_orRepeatsAByte_isRefused() {
+        Path file = dir.resolve("bad.gguf");
+        assertThrows(IllegalArgumentException.class, () -> SuccessorModel.writeWithCharacter(file, 'c', "x"));
+        assertThrows(IllegalArgumentException.class, () -> SuccessorModel.writeWithCharacter(file, 'c', "éé"));
+        assertThrows(IllegalArgumentException.class, () -> SuccessorModel.writeWithCharacter(file, 'C', "é"));
+        // U+1082 is E1 82 82: the byte token 0x82 cannot be followed by itself and by the next letter.
+        assertThrows(IllegalArgumentException.class, () -> SuccessorModel.writeWithCharacter(file, 'c', "\u1082"));
+    }
+
+    private static int argmax(float[] embd, float[] out, int n, int vocab, int token) {
+        double rms = 0;
+        for (int i = 0; i < n; i++) {
+            rms += embd[token * n + i] * embd[token * n + i];
+        }
+        rms = Math.sqrt(rms / n + 1e-5);
+        int best = -1;
+        double bestLogit = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < vocab; j++) {
+            double logit = 0;
+            for (int i = 0; i < n; i++) {
+                logit += embd[token * n + i] / rms * out[j * n + i];
+            }
+            if (logit > bestLogit) {
+                bestLogit = logit;
+                best = j;
+            }
+        }
+        return best;
     }
 
     private static double maxAbs(float[] v) {

@@ -1,60 +1,45 @@
 package dev.cerebrum.engine.llamacpp;
 
-import dev.cerebrum.engine.EngineException;
 import dev.cerebrum.engine.EngineFailureException;
 import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InvalidModelException;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelInfo;
 import dev.cerebrum.engine.ModelSpec;
+import dev.cerebrum.engine.llamacpp.worker.LlamaBackend;
+import dev.cerebrum.engine.llamacpp.worker.WorkerMain;
+import dev.cerebrum.engine.spi.EngineOptions;
+import dev.cerebrum.engine.worker.WorkerCommand;
+import dev.cerebrum.engine.worker.WorkerSupervisor;
 import dev.cerebrum.gguf.GgufFile;
 import dev.cerebrum.gguf.GgufInspector;
 import dev.cerebrum.gguf.GgufReader;
 import dev.cerebrum.gguf.GgufValue;
-import dev.cerebrum.engine.llamacpp.worker.NativeMessages;
-import dev.cerebrum.engine.llamacpp.worker.Protocol;
-import dev.cerebrum.engine.spi.EngineOptions;
+import de.kherud.llama.LlamaModel;
 
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.ClosedByInterruptException;
-import java.nio.file.Files;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 
 /**
- * The llama.cpp engine: every loaded model runs in its own worker process, so that unloading a
- * model returns its memory to the OS and a crash in native code takes down only that model.
+ * The llama.cpp engine: every loaded model runs in its own worker process (see
+ * {@link WorkerSupervisor}), so that unloading a model returns its memory to the OS and a crash in
+ * native code takes down only that model. This class checks a spec against the GGUF file before any
+ * worker starts; the worker runs {@link LlamaBackend}.
  */
 final class LlamaCppEngine implements InferenceEngine {
     /** Engine property: "true" lets llama.cpp log (into the backend's log, at DEBUG). */
     static final String NATIVE_LOG = "native-log";
-    /**
-     * Engine property: "true" gives workers an auto-created AppCDS archive in the work folder. Off by
-     * default: measured here, a worker JVM starts in about 60 ms with or without it (it loads few
-     * classes), and the first worker's exit then spends about 400 ms writing the archive.
-     */
-    static final String WORKER_CDS = "worker-cds";
     /** The largest context accepted, whatever the model was trained with. */
     static final int MAX_CONTEXT = 131_072;
     static final int MAX_BATCH_SIZE = 16_384;
-    private static final System.Logger LOG = System.getLogger("cerebrum.engine.llamacpp");
 
-    private final WorkerLauncher launcher;
+    private final WorkerSupervisor workers;
     private final boolean nativeLog;
-    private final Set<WorkerModel> models = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
 
     LlamaCppEngine(EngineOptions options) {
-        try {
-            Files.createDirectories(options.workDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the engine's work folder", e);
-        }
-        this.launcher = new WorkerLauncher(options.workDir(),
-                Boolean.parseBoolean(options.properties().getOrDefault(WORKER_CDS, "false")));
+        LlamaNatives natives = new LlamaNatives(options.workDir());
+        this.workers = new WorkerSupervisor(LlamaCppEngineProvider.NAME, options,
+                new WorkerCommand(WorkerMain.class, List.of(LlamaModel.class), natives::jvmFlags));
         this.nativeLog = Boolean.parseBoolean(options.properties().getOrDefault(NATIVE_LOG, "false"));
     }
 
@@ -70,81 +55,11 @@ final class LlamaCppEngine implements InferenceEngine {
 
     @Override
     public LoadedModel load(ModelSpec spec) {
-        if (closed) {
-            throw new EngineFailureException("the engine is closed");
-        }
         ModelInfo info = inspect(spec);
         validate(spec, info);
         boolean addsBos = addsBos(GgufReader.read(spec.path()));
-        long start = System.nanoTime();
-        WorkerProcess worker = launcher.start(spec.name());
-        long[] times;
-        try {
-            times = loadIn(worker, spec);
-        } catch (RuntimeException e) {
-            worker.stop();
-            throw e;
-        }
-        long total = (System.nanoTime() - start) / 1_000_000;
-        WorkerModel model = new WorkerModel(spec, worker, addsBos, times[0], models::remove);
-        models.add(model);
-        LOG.log(System.Logger.Level.INFO, "model ''{0}'' loaded in {1} ms: worker start-up {2} ms, llama.cpp load {3} ms,"
-                + " warm-up {4} ms (worker pid {5})", spec.name(), total, worker.startupMillis(), times[0], times[1],
-                Long.toString(worker.pid()));
-        if (closed) {
-            model.close();
-            throw new EngineFailureException("the engine is closed");
-        }
-        return model;
-    }
-
-    /**
-     * Sends LOAD and waits for the answer; returns llama.cpp's load and warm-up milliseconds.
-     * Interrupting the loading thread abandons the load (the socket is an interruptible channel).
-     */
-    private long[] loadIn(WorkerProcess worker, ModelSpec spec) {
-        try {
-            synchronized (worker.out()) {
-                worker.out().writeByte(Protocol.LOAD);
-                worker.out().writeUTF(spec.path().toAbsolutePath().toString());
-                worker.out().writeInt(spec.contextSize());
-                worker.out().writeInt(spec.threads());
-                worker.out().writeInt(spec.batchThreads());
-                worker.out().writeInt(spec.parallel());
-                worker.out().writeInt(spec.batchSize());
-                worker.out().writeLong(spec.seed());
-                worker.out().writeBoolean(nativeLog);
-                worker.out().flush();
-            }
-            DataInputStream in = worker.in();
-            byte type = in.readByte();
-            if (type == Protocol.LOADED) {
-                return new long[]{in.readLong(), in.readLong()};
-            }
-            if (type == Protocol.LOAD_ERROR) {
-                byte kind = in.readByte();
-                String message = "model '" + spec.name() + "' could not be loaded: " + NativeMessages.clean(in.readUTF());
-                throw kind == Protocol.LOAD_INVALID_MODEL ? new InvalidModelException(message)
-                        : new EngineFailureException(message);
-            }
-            throw new EngineFailureException("the model worker for '" + spec.name() + "' answered " + type);
-        } catch (ClosedByInterruptException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineFailureException("loading model '" + spec.name() + "' was interrupted", e);
-        } catch (IOException e) {
-            String exit;
-            try {
-                exit = worker.process().waitFor(2, java.util.concurrent.TimeUnit.SECONDS)
-                        ? WorkerProcess.describeExit(worker.process().exitValue()) : "connection lost";
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                exit = "interrupted";
-            }
-            LOG.log(System.Logger.Level.WARNING, "the model worker for ''{0}'' died while loading; its last output:{1}{2}",
-                    spec.name(), System.lineSeparator(), worker.lastLines());
-            throw new EngineFailureException("model worker for '" + spec.name() + "' exited while loading the model ("
-                    + exit + ")", e);
-        }
+        return workers.load(spec, Map.of(LlamaBackend.ADDS_BOS, Boolean.toString(addsBos),
+                LlamaBackend.NATIVE_LOG, Boolean.toString(nativeLog)));
     }
 
     /**
@@ -198,13 +113,6 @@ final class LlamaCppEngine implements InferenceEngine {
 
     @Override
     public void close() {
-        closed = true;
-        for (WorkerModel model : List.copyOf(models)) {
-            try {
-                model.close();
-            } catch (EngineException e) {
-                LOG.log(System.Logger.Level.WARNING, "unloading a model failed: " + e.getMessage());
-            }
-        }
+        workers.close();
     }
 }

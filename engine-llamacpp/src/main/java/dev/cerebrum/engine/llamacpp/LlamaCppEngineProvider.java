@@ -6,9 +6,15 @@ import dev.cerebrum.engine.spi.InferenceEngineProvider;
 
 /**
  * Provides the llama.cpp engine, named {@value #NAME}. Each loaded model runs in its own worker
- * process (a child JVM). Engine properties: {@code native-log=true} lets llama.cpp log (into the
- * backend's log at DEBUG, logger {@code cerebrum.worker.<model>}); {@code worker-cds=true} gives the
- * workers an AppCDS archive in the work folder. Both default to false.
+ * process (a child JVM). Engine properties:
+ * <ul>
+ *   <li>{@code native-log=true} lets llama.cpp log (into the backend's log at DEBUG, logger
+ *       {@code cerebrum.worker.<model>}); default false;</li>
+ *   <li>{@code worker-cds=true} gives the workers an AppCDS archive in the work folder; default false;</li>
+ *   <li>the watchdog's {@code worker-ping-interval} (PT1S), {@code worker-ping-timeout} (PT5S),
+ *       {@code worker-stall-timeout} (PT5M) and {@code worker-stall-per-prompt-token} (PT0.25S), ISO-8601
+ *       durations, zero turning a check off (see {@link dev.cerebrum.engine.worker.WatchdogSettings}).</li>
+ * </ul>
  */
 public final class LlamaCppEngineProvider implements InferenceEngineProvider {
     /** The engine's name. */

@@ -5,6 +5,7 @@ import dev.cerebrum.engine.InferenceEngines;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.spi.EngineOptions;
+import dev.cerebrum.engine.worker.WorkerModel;
 
 import java.nio.file.Path;
 

@@ -1,5 +1,7 @@
 package dev.cerebrum.engine.llamacpp;
 
+import dev.cerebrum.engine.worker.ProcStatus;
+
 /** Resident memory of this JVM and all its descendants, from /proc. */
 final class ProcessTree {
     private ProcessTree() {

@@ -13,6 +13,8 @@ import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.SlotStatus;
 import dev.cerebrum.gguf.testing.TestModels;
 import dev.cerebrum.engine.spi.EngineOptions;
+import dev.cerebrum.engine.worker.WorkerModel;
+import dev.cerebrum.engine.worker.testing.Processes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,7 +76,7 @@ class WorkerLifecycleIT {
         assertInstanceOf(GenerationEvent.Token.class, Events.next(running));
         long pid = model.pid();
         // Freeze it first so that it cannot finish the generation before the kill lands.
-        signal("STOP", pid);
+        Processes.signal("STOP", pid);
 
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
@@ -104,7 +105,7 @@ class WorkerLifecycleIT {
 
         model.close();
 
-        awaitTrue(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), Duration.ofSeconds(10));
+        Processes.awaitTrue(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), Duration.ofSeconds(10));
         long treeAfter = ProcessTree.residentBytes();
         System.out.printf("unload: worker RSS %.1f MiB, tree RSS %.1f -> %.1f MiB%n", workerRss / 1048576.0,
                 treeBefore / 1048576.0, treeAfter / 1048576.0);
@@ -157,7 +158,7 @@ class WorkerLifecycleIT {
             parent.destroyForcibly();
             assertTrue(parent.waitFor(10, TimeUnit.SECONDS));
 
-            awaitTrue(() -> !worker.isAlive(), Duration.ofSeconds(5));
+            Processes.awaitTrue(() -> !worker.isAlive(), Duration.ofSeconds(5));
         } finally {
             parent.destroyForcibly();
         }
@@ -172,7 +173,7 @@ class WorkerLifecycleIT {
         assertEquals("defghijk", events.text());
         assertEquals(FinishReason.LENGTH, events.finished.reason());
         // llama.cpp logs well over a hundred lines while loading; they went to the log, not the protocol.
-        awaitTrue(() -> model.workerOutputLines() > 50, Duration.ofSeconds(5));
+        Processes.awaitTrue(() -> model.workerOutputLines() > 50, Duration.ofSeconds(5));
     }
 
     @Test
@@ -191,30 +192,30 @@ class WorkerLifecycleIT {
         assertEquals(0, finished.completionTokens());
         assertEquals(0, model.slots().waiting());
         running.cancel();
-        awaitTrue(() -> model.slots().busy() == 0, Duration.ofSeconds(10));
+        Processes.awaitTrue(() -> model.slots().busy() == 0, Duration.ofSeconds(10));
         assertEquals("defghijk", Events.readAll(model.generate(abc())).text());
     }
 
     @Test
     void abandonedGeneration_isCancelledByTheCleaner() throws Exception {
-        WorkerModel model = (WorkerModel) engine(Map.of()).load(oneSlot());
+        LoadedModel model = engine(Map.of()).load(oneSlot());
         Generation running = model.generate(longRun());
         assertInstanceOf(GenerationEvent.Token.class, Events.next(running));
-        WorkerGeneration.State abandoned = generateAndDrop(model);
+        generateAndDrop(model);
         assertEquals(1, model.slots().waiting());
 
-        awaitTrue(() -> {
+        // The dropped handle's cleaner cancels it, which takes it out of the queue.
+        Processes.awaitTrue(() -> {
             System.gc();
-            return abandoned.isCancelled();
+            return model.slots().waiting() == 0;
         }, Duration.ofSeconds(10));
 
-        assertEquals(0, model.slots().waiting());
         running.cancel();
-        awaitTrue(() -> model.slots().busy() == 0, Duration.ofSeconds(10));
+        Processes.awaitTrue(() -> model.slots().busy() == 0, Duration.ofSeconds(10));
     }
 
-    private static WorkerGeneration.State generateAndDrop(LoadedModel model) {
-        return ((WorkerGeneration) model.generate(longRun())).state();
+    private static void generateAndDrop(LoadedModel model) {
+        model.generate(longRun());
     }
 
     @Test
@@ -249,22 +250,6 @@ class WorkerLifecycleIT {
             assertTrue(model.startupMillis() > 0);
             assertTrue(model.loadMillis() >= 0);
             model.close();
-        }
-    }
-
-    private static void signal(String signal, long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
-        assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
-        assertEquals(0, kill.exitValue());
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(20);
         }
     }
 }

@@ -1,6 +1,5 @@
-package dev.cerebrum.engine.llamacpp;
+package dev.cerebrum.engine.worker.protocol;
 
-import dev.cerebrum.engine.llamacpp.worker.NativeMessages;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

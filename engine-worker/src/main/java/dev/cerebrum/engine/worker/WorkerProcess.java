@@ -1,13 +1,12 @@
-package dev.cerebrum.engine.llamacpp;
+package dev.cerebrum.engine.worker;
 
 import dev.cerebrum.engine.EngineFailureException;
-import dev.cerebrum.engine.llamacpp.worker.Protocol;
+import dev.cerebrum.engine.worker.protocol.WorkerCodec;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Hello;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Log;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Shutdown;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -21,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +30,10 @@ import java.util.stream.Stream;
 /**
  * One running worker: the child process, its socket and the threads that copy its stdout and
  * stderr into the log. The socket, not stdout, carries the protocol: native code prints to stdout.
+ *
+ * <p>Stdout and stderr are logged at DEBUG only: native code may print request content there (a
+ * grammar it could not parse, for one). The worker's own lines come as {@link Log} messages; the
+ * last of them are what a crash report repeats at WARNING.
  */
 final class WorkerProcess {
     static final String SOCKET_NAME = "w.sock";
@@ -42,23 +46,23 @@ final class WorkerProcess {
     private final Process process;
     private final Path dir;
     private final SocketChannel channel;
-    private final DataInputStream in;
-    private final DataOutputStream out;
+    private final WorkerCodec codec;
     private final long startupMillis;
     private final boolean writesArchive;
+    private final System.Logger log;
     private final AtomicLong outputLines = new AtomicLong();
-    private final ArrayDeque<String> lastLines = new ArrayDeque<>();
+    private final ArrayDeque<String> ownLines = new ArrayDeque<>();
 
     private WorkerProcess(String modelName, Process process, Path dir, SocketChannel channel, long startupMillis,
                           boolean writesArchive) {
-        this.writesArchive = writesArchive;
         this.modelName = modelName;
         this.process = process;
         this.dir = dir;
         this.channel = channel;
-        this.in = new DataInputStream(new BufferedInputStream(Protocol.input(channel), 1 << 16));
-        this.out = new DataOutputStream(new BufferedOutputStream(Protocol.output(channel), 1 << 16));
+        this.codec = WorkerCodec.over(channel);
         this.startupMillis = startupMillis;
+        this.writesArchive = writesArchive;
+        this.log = System.getLogger("cerebrum.worker." + modelName);
     }
 
     /** Spawns the worker and waits until it has connected and said hello. */
@@ -71,7 +75,7 @@ final class WorkerProcess {
             server.bind(UnixDomainSocketAddress.of(socket));
             server.configureBlocking(false);
             server.register(selector, SelectionKey.OP_ACCEPT);
-            List<String> full = new java.util.ArrayList<>(command);
+            List<String> full = new ArrayList<>(command);
             full.add(socket.toString());
             process = new ProcessBuilder(full).directory(dir.toFile()).start();
             process.getOutputStream().close();
@@ -115,32 +119,28 @@ final class WorkerProcess {
     }
 
     private void handshake() throws IOException {
-        if (in.readByte() != Protocol.HELLO || in.readInt() != Protocol.VERSION) {
-            throw new EngineFailureException("the model worker for '" + modelName + "' speaks another protocol");
+        Hello hello;
+        try {
+            hello = codec.readHello();
+        } catch (IOException e) {
+            throw new EngineFailureException("the model worker for '" + modelName + "' speaks another protocol", e);
         }
-        long pid = in.readLong();
-        if (pid != process.pid()) {
+        if (hello.version() != WorkerCodec.VERSION) {
+            throw new EngineFailureException("the model worker for '" + modelName + "' speaks protocol version "
+                    + hello.version() + ", not " + WorkerCodec.VERSION);
+        }
+        if (hello.pid() != process.pid()) {
             throw new EngineFailureException("an unexpected process connected for model '" + modelName + "'");
         }
     }
 
     private void pump(InputStream stream, String name) {
-        System.Logger log = System.getLogger("cerebrum.worker." + modelName);
         Thread thread = new Thread(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     outputLines.incrementAndGet();
-                    synchronized (lastLines) {
-                        if (lastLines.size() == KEPT_LINES) {
-                            lastLines.removeFirst();
-                        }
-                        lastLines.addLast(line);
-                    }
-                    // The worker's own lines are worth seeing; llama.cpp's chatter is not.
-                    System.Logger.Level level = line.startsWith("[worker] ") ? System.Logger.Level.INFO
-                            : System.Logger.Level.DEBUG;
-                    log.log(level, line);
+                    log.log(System.Logger.Level.DEBUG, line);
                 }
             } catch (IOException e) {
                 // The stream closes when the process ends.
@@ -150,12 +150,26 @@ final class WorkerProcess {
         thread.start();
     }
 
-    DataInputStream in() {
-        return in;
+    /** Logs a line of the worker's own log; INFO and WARNING lines are kept for a crash report. */
+    void log(Log line) {
+        System.Logger.Level level = switch (line.level()) {
+            case DEBUG -> System.Logger.Level.DEBUG;
+            case INFO -> System.Logger.Level.INFO;
+            case WARNING -> System.Logger.Level.WARNING;
+        };
+        log.log(level, "[worker] " + line.text());
+        if (level != System.Logger.Level.DEBUG) {
+            synchronized (ownLines) {
+                if (ownLines.size() == KEPT_LINES) {
+                    ownLines.removeFirst();
+                }
+                ownLines.addLast(line.text());
+            }
+        }
     }
 
-    DataOutputStream out() {
-        return out;
+    WorkerCodec codec() {
+        return codec;
     }
 
     long pid() {
@@ -175,10 +189,16 @@ final class WorkerProcess {
         return outputLines.get();
     }
 
-    /** The last lines the worker printed, for diagnosing a crash in the log (never in a client message). */
-    String lastLines() {
-        synchronized (lastLines) {
-            return String.join(System.lineSeparator(), lastLines);
+    /**
+     * The worker's last own log lines, for a crash report in the log (never in a client message);
+     * empty, or a line break followed by the lines. Native output is not among them.
+     */
+    String lastOwnLines() {
+        synchronized (ownLines) {
+            if (ownLines.isEmpty()) {
+                return "";
+            }
+            return "; its last log lines:" + System.lineSeparator() + String.join(System.lineSeparator(), ownLines);
         }
     }
 
@@ -198,6 +218,11 @@ final class WorkerProcess {
         return "exit code " + status;
     }
 
+    /** Kills the process at once (SIGKILL); its socket then reaches end of file. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
     /**
      * Ends the process and removes its folder. It is asked to halt first, but a halting JVM with a
      * model spends a few hundred milliseconds in native teardown that frees nothing the kernel would
@@ -205,10 +230,7 @@ final class WorkerProcess {
      */
     void stop() {
         try {
-            synchronized (out) {
-                out.writeByte(Protocol.SHUTDOWN);
-                out.flush();
-            }
+            codec.write(new Shutdown());
         } catch (IOException e) {
             // already gone
         }

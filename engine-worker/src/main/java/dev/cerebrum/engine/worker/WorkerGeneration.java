@@ -1,10 +1,11 @@
-package dev.cerebrum.engine.llamacpp;
+package dev.cerebrum.engine.worker;
 
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.Generation;
 import dev.cerebrum.engine.GenerationEvent;
 import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.Timings;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Outcome;
 
 import java.lang.ref.Cleaner;
 import java.time.Duration;
@@ -58,11 +59,15 @@ final class WorkerGeneration implements Generation {
         final int id;
         final GenerationRequest request;
         final int promptTokens;
+        /** The encoded GENERATE message, checked against the frame limit before the generation queues. */
+        final byte[] frame;
         final long submitNanos = System.nanoTime();
         private final WorkerModel model;
 
         /** Set when the generation got a slot; 0 while it waits. */
         volatile long dispatchNanos;
+        /** True once the worker sent output for it: its prompt is processed (the watchdog's allowance ends). */
+        volatile boolean producing;
         // Guarded by lock.
         private long firstNanos;
         private long lastNanos;
@@ -80,11 +85,12 @@ final class WorkerGeneration implements Generation {
         private boolean finishTaken;
         private boolean cancelled;
 
-        State(WorkerModel model, int id, GenerationRequest request, int promptTokens) {
+        State(WorkerModel model, int id, GenerationRequest request, int promptTokens, byte[] frame) {
             this.model = model;
             this.id = id;
             this.request = request;
             this.promptTokens = promptTokens;
+            this.frame = frame;
         }
 
         GenerationEvent poll(Duration timeout) throws InterruptedException {
@@ -136,9 +142,13 @@ final class WorkerGeneration implements Generation {
             }
         }
 
-        /** One native output; an empty one counts but is never shown as a token. */
-        void onPiece(String text) {
+        /**
+         * Output from the worker: text (never shown when empty) and the completion tokens of the text so
+         * far. The first piece, empty or not, ends the prompt phase of the timings.
+         */
+        void onPiece(String text, int completionTokens) {
             long now = System.nanoTime();
+            producing = true;
             lock.lock();
             try {
                 if (outputs == 0) {
@@ -147,9 +157,9 @@ final class WorkerGeneration implements Generation {
                 lastNanos = now;
                 outputs++;
                 if (!text.isEmpty()) {
-                    countedTokens = outputs;
+                    countedTokens = completionTokens;
                     if (!finishQueued) {
-                        events.addLast(new GenerationEvent.Token(text, outputs));
+                        events.addLast(new GenerationEvent.Token(text, completionTokens));
                         available.signalAll();
                     }
                 }
@@ -158,23 +168,17 @@ final class WorkerGeneration implements Generation {
             }
         }
 
-        /**
-         * The native task ended by itself. Its outputs are one per sampled token; the end-of-sequence
-         * token and the tokens of a matched stop string come as empty outputs at the end. Completion
-         * tokens are those of the returned text, so the final count equals the last token event's.
-         */
-        void onCompleted(int nativeOutputs, int textTokens, boolean lastEmpty) {
-            // An empty last output is end of sequence or a stop string, even when it was the n_predict-th.
-            FinishReason reason = !lastEmpty && nativeOutputs >= request.maxTokens() ? FinishReason.LENGTH
-                    : FinishReason.STOP;
-            finishWith(reason, textTokens, null);
+        /** The worker ended the generation; a cancelled one has already finished for its consumer. */
+        void onEnd(Outcome outcome, int completionTokens, String message) {
+            switch (outcome) {
+                case STOP -> finishWith(FinishReason.STOP, completionTokens, null);
+                case LENGTH, CONTEXT_FULL -> finishWith(FinishReason.LENGTH, completionTokens, null);
+                case CANCELLED -> finishWith(FinishReason.CANCELLED, completionTokens, null);
+                case FAILED -> onFailed("generation failed: " + message);
+            }
         }
 
-        /** The slot's context filled up before the generation ended. */
-        void onContextFull(int textTokens) {
-            finishWith(FinishReason.LENGTH, textTokens, null);
-        }
-
+        /** The generation failed; the message is for the client. */
         void onFailed(String message) {
             finishWith(FinishReason.ERROR, countedTokensSnapshot(), message);
         }

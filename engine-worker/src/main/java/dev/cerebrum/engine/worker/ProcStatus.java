@@ -1,16 +1,16 @@
-package dev.cerebrum.engine.llamacpp;
+package dev.cerebrum.engine.worker;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads a process's resident memory from {@code /proc}. */
-final class ProcStatus {
+public final class ProcStatus {
     private ProcStatus() {
     }
 
     /** VmRSS of the process in bytes, or -1 when it is gone or /proc is not there. */
-    static long residentBytes(long pid) {
+    public static long residentBytes(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {

@@ -1,4 +1,4 @@
-package dev.cerebrum.engine.llamacpp.worker;
+package dev.cerebrum.engine.worker.protocol;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,51 +1,45 @@
-package dev.cerebrum.engine.llamacpp;
+package dev.cerebrum.engine.worker;
 
-import de.kherud.llama.LlamaModel;
 import dev.cerebrum.engine.EngineFailureException;
-import dev.cerebrum.engine.llamacpp.worker.WorkerMain;
+import dev.cerebrum.engine.worker.child.WorkerRuntime;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Starts worker processes for one engine: the JVM command line, the class path and the native
- * library, which is extracted once per engine so that no worker runs the binding's own
- * extract-and-clean-up into a shared temp folder.
+ * Starts worker processes for one engine: the JVM command line, the class path, and a private
+ * folder per worker (its temp folder, crash files and, for the binding, its native library's
+ * scratch space), so that no two workers share a temp folder.
  */
 final class WorkerLauncher {
-    private static final System.Logger LOG = System.getLogger("cerebrum.engine.llamacpp");
     /** Unix domain socket paths are limited to 107 bytes on Linux; keep a margin. */
     private static final int MAX_SOCKET_PATH = 100;
 
     private final Path workDir;
+    private final WorkerCommand command;
     private final String javaBinary;
     private final String classPath;
     private final AtomicInteger sequence = new AtomicInteger();
-    private Path nativeLibraryDir;
-    private boolean nativeLibraryResolved;
 
     private final boolean sharedArchive;
     private final Path archive;
 
-    WorkerLauncher(Path workDir, boolean sharedArchive) {
+    WorkerLauncher(Path workDir, WorkerCommand command, boolean sharedArchive) {
         this.workDir = workDir.toAbsolutePath();
+        this.command = command;
         this.javaBinary = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        this.classPath = classPath();
+        this.classPath = classPath(command);
         this.sharedArchive = sharedArchive && Runtime.version().feature() >= 19 && classPathIsJarsOnly();
         String key = Integer.toHexString((System.getProperty("java.home") + File.pathSeparator + classPath).hashCode());
         // One archive per JDK and class path: a changed class path must not fight over one file.
@@ -61,20 +55,23 @@ final class WorkerLauncher {
         } catch (IOException e) {
             throw new EngineFailureException("cannot create the working folder of model '" + modelName + "'", e);
         }
-        Path libraryDir = nativeLibraryDir();
-        List<String> command = new ArrayList<>();
-        command.add(javaBinary);
-        command.addAll(jvmFlags(dir, libraryDir));
-        command.add("-cp");
-        command.add(classPath);
-        command.add(WorkerMain.class.getName());
+        List<String> line = new ArrayList<>();
+        line.add(javaBinary);
+        line.addAll(jvmFlags(dir));
+        line.addAll(command.jvmFlags().apply(dir.resolve("tmp")));
+        line.add("-cp");
+        line.add(classPath);
+        line.add(command.mainClass().getName());
         // The JVM writes a missing archive when it exits, so that worker's stop must wait for its exit.
         boolean writesArchive = sharedArchive && !Files.exists(archive);
-        return WorkerProcess.start(modelName, command, dir, socketDir(), writesArchive);
+        return WorkerProcess.start(modelName, line, dir, socketDir(), writesArchive);
     }
 
-    /** The JVM flags for a worker; chosen for a fast start (see the engine's notes). */
-    List<String> jvmFlags(Path dir, Path libraryDir) {
+    /**
+     * The JVM flags of every worker, chosen for a fast start: a worker loads few classes and lives
+     * as long as its model, so the C1 compiler, the serial collector and a small heap suit it.
+     */
+    List<String> jvmFlags(Path dir) {
         List<String> flags = new ArrayList<>(List.of(
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
@@ -82,11 +79,10 @@ final class WorkerLauncher {
                 "-Xshare:auto",
                 "-Xms8m",
                 "-Xmx256m",
-                // The binding calls System.load; without this every worker prints a warning (JDK 22+).
+                // Engines call System.load (or FFM); without this every worker prints a warning (JDK 22+).
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"),
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"),
-                "-Dde.kherud.llama.tmpdir=" + dir.resolve("tmp"),
                 "-Dstdout.encoding=UTF-8",
                 "-Dstderr.encoding=UTF-8"));
         if (sharedArchive) {
@@ -96,9 +92,6 @@ final class WorkerLauncher {
             flags.add("-XX:SharedArchiveFile=" + archive);
             flags.add("-Xlog:cds=off");
             flags.add("-Xlog:cds+dynamic=off");
-        }
-        if (libraryDir != null) {
-            flags.add("-Dde.kherud.llama.lib.path=" + libraryDir);
         }
         return flags;
     }
@@ -119,58 +112,6 @@ final class WorkerLauncher {
         }
     }
 
-    /** Extracts the binding's native library into the work dir once; null when none ships for this platform. */
-    private synchronized Path nativeLibraryDir() {
-        if (nativeLibraryResolved) {
-            return nativeLibraryDir;
-        }
-        nativeLibraryResolved = true;
-        String resource = nativeResource();
-        if (resource == null) {
-            return null;
-        }
-        try (InputStream in = LlamaModel.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                LOG.log(System.Logger.Level.WARNING, "the llama binding has no native library at " + resource
-                        + "; workers let the binding find one");
-                return null;
-            }
-            byte[] bytes = in.readAllBytes();
-            Path dir = workDir.resolve("native").resolve(Integer.toHexString(java.util.Arrays.hashCode(bytes)));
-            Files.createDirectories(dir);
-            Path target = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
-            if (!Files.exists(target) || Files.size(target) != bytes.length) {
-                Path temp = Files.createTempFile(dir, "extract", ".tmp");
-                Files.write(temp, bytes);
-                // A rename never disturbs a worker that has the previous file mapped.
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-            nativeLibraryDir = dir;
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot extract the llama.cpp native library", e);
-        }
-    }
-
-    private static String nativeResource() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = switch (System.getProperty("os.arch", "").toLowerCase(Locale.ROOT)) {
-            case "amd64", "x86_64" -> "x86_64";
-            case "aarch64", "arm64" -> "aarch64";
-            default -> null;
-        };
-        if (arch == null) {
-            return null;
-        }
-        if (os.contains("linux")) {
-            return "/de/kherud/llama/Linux/" + arch + "/libjllama.so";
-        }
-        if (os.contains("mac")) {
-            return "/de/kherud/llama/Mac/" + arch + "/libjllama.dylib";
-        }
-        return null;
-    }
-
     private boolean classPathIsJarsOnly() {
         for (String entry : classPath.split(File.pathSeparator)) {
             if (!Files.isRegularFile(Path.of(entry))) {
@@ -180,10 +121,14 @@ final class WorkerLauncher {
         return true;
     }
 
-    /** The worker needs only its own classes and the binding: their code-source locations, jar or folder. */
-    private static String classPath() {
+    /** The worker needs only its main class, this module and the engine's extras: their jars or folders. */
+    private static String classPath(WorkerCommand command) {
+        List<Class<?>> types = new ArrayList<>();
+        types.add(command.mainClass());
+        types.add(WorkerRuntime.class);
+        types.addAll(command.classPath());
         Set<String> entries = new LinkedHashSet<>();
-        for (Class<?> type : List.of(WorkerMain.class, LlamaModel.class)) {
+        for (Class<?> type : types) {
             CodeSource source = type.getProtectionDomain().getCodeSource();
             if (source == null || source.getLocation() == null) {
                 return System.getProperty("java.class.path");

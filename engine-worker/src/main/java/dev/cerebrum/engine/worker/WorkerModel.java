@@ -1,4 +1,4 @@
-package dev.cerebrum.engine.llamacpp;
+package dev.cerebrum.engine.worker;
 
 import dev.cerebrum.engine.ContextOverflowException;
 import dev.cerebrum.engine.EngineFailureException;
@@ -8,10 +8,20 @@ import dev.cerebrum.engine.InvalidRequestException;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.SlotStatus;
-import dev.cerebrum.engine.llamacpp.worker.Protocol;
+import dev.cerebrum.engine.worker.protocol.WorkerCodec;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Cancel;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Count;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.CountFailed;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Counted;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.End;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Generate;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Log;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Piece;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Ping;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Pong;
+import dev.cerebrum.engine.worker.protocol.WorkerMessage.Progress;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,20 +39,21 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * A model loaded in its own worker process. The native queue of the binding is unbounded and
- * has no timeout, so this side hands a generation to the worker only when a slot is free; the
- * others wait here, in a FIFO that a cancel leaves at once.
+ * A model loaded in its own worker process. A native queue may be unbounded and have no timeout, so
+ * this side hands a generation to the worker only when a slot is free; the others wait here, in a
+ * FIFO that a cancel leaves at once. The {@link Watchdog} kills the worker when it stops answering
+ * pings or stops making progress; its generations then end with an error and {@link #isAlive()}
+ * turns false, so the next request loads the model again.
  */
-final class WorkerModel implements LoadedModel {
-    private static final System.Logger LOG = System.getLogger("cerebrum.engine.llamacpp");
+public final class WorkerModel implements LoadedModel {
     private static final Pattern GBNF_ROOT = Pattern.compile("(?m)^\\s*root\\s*::=");
     private static final long COUNT_TIMEOUT_SECONDS = 60;
 
     private final ModelSpec spec;
     private final WorkerProcess worker;
-    private final boolean addsBos;
-    private final Consumer<WorkerModel> onClose;
     private final long loadMillis;
+    private final Consumer<WorkerModel> onClose;
+    private final System.Logger log;
 
     private final ReentrantLock scheduleLock = new ReentrantLock();
     private final ArrayDeque<WorkerGeneration.State> waiting = new ArrayDeque<>();
@@ -58,12 +69,22 @@ final class WorkerModel implements LoadedModel {
     /** Why the model is no longer usable; null while it is. */
     private volatile String failure;
 
-    WorkerModel(ModelSpec spec, WorkerProcess worker, boolean addsBos, long loadMillis, Consumer<WorkerModel> onClose) {
+    /** When the worker last answered a ping (System.nanoTime). */
+    private volatile long lastPongNanos;
+    /** When a running generation last made progress: dispatched, or output from the worker. */
+    private volatile long lastProgressNanos;
+    private long pingSequence;
+
+    WorkerModel(ModelSpec spec, WorkerProcess worker, long loadMillis, System.Logger log,
+                Consumer<WorkerModel> onClose) {
         this.spec = spec;
         this.worker = worker;
-        this.addsBos = addsBos;
         this.loadMillis = loadMillis;
+        this.log = log;
         this.onClose = onClose;
+        long now = System.nanoTime();
+        this.lastPongNanos = now;
+        this.lastProgressNanos = now;
         Thread reader = new Thread(this::readLoop, "cerebrum-worker-" + spec.name() + "-reader");
         reader.setDaemon(true);
         reader.start();
@@ -85,7 +106,11 @@ final class WorkerModel implements LoadedModel {
         if (promptTokens >= spec.slotContext()) {
             throw new ContextOverflowException(promptTokens, spec.slotContext());
         }
-        WorkerGeneration.State state = new WorkerGeneration.State(this, ids.incrementAndGet(), request, promptTokens);
+        int id = ids.incrementAndGet();
+        byte[] frame = frame(new Generate(id, request.prompt(), request.maxTokens(), request.temperature(),
+                request.topP(), request.topK(), request.minP(), request.repeatPenalty(), request.stop(),
+                request.seed() == null ? null : request.seed().intValue(), request.grammar(), request.ignoreEos()));
+        WorkerGeneration.State state = new WorkerGeneration.State(this, id, request, promptTokens, frame);
         WorkerGeneration handle = new WorkerGeneration(state);
         boolean dispatch;
         scheduleLock.lock();
@@ -111,20 +136,15 @@ final class WorkerModel implements LoadedModel {
     public int countTokens(String text) {
         ensureUsable();
         int requestId = ids.incrementAndGet();
+        byte[] frame = frame(new Count(requestId, text));
         CompletableFuture<Integer> result = new CompletableFuture<>();
         counts.put(requestId, result);
         try {
-            write(out -> {
-                out.writeByte(Protocol.COUNT);
-                out.writeInt(requestId);
-                Protocol.writeBytes(out, text);
-            });
+            write(frame);
             if (failure != null) {
                 throw new EngineFailureException(failure);
             }
-            int tokens = result.get(COUNT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            // llama-server tokenizes a prompt with the model's special tokens (BOS); encode() does not.
-            return addsBos ? tokens + 1 : tokens;
+            return result.get(COUNT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
@@ -137,6 +157,15 @@ final class WorkerModel implements LoadedModel {
             throw new EngineFailureException("interrupted while counting tokens", e);
         } finally {
             counts.remove(requestId);
+        }
+    }
+
+    /** The encoded message; one larger than the protocol's frame limit is refused as too large. */
+    private static byte[] frame(WorkerMessage message) {
+        try {
+            return WorkerCodec.encode(message);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("prompt", "the request is too large for the model worker");
         }
     }
 
@@ -160,29 +189,29 @@ final class WorkerModel implements LoadedModel {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        fail("model '" + spec.name() + "' was unloaded");
+        fail("model '" + spec.name() + "' was unloaded", () -> { });
         worker.stop();
         onClose.accept(this);
-        LOG.log(System.Logger.Level.INFO, "model ''{0}'' unloaded", spec.name());
+        log.log(System.Logger.Level.INFO, "model ''{0}'' unloaded", spec.name());
     }
 
-    /** The worker's process id (tests kill it). */
-    long pid() {
+    /** The worker's process id. */
+    public long pid() {
         return worker.pid();
     }
 
     /** Milliseconds from spawning the worker to its handshake, before the model load. */
-    long startupMillis() {
+    public long startupMillis() {
         return worker.startupMillis();
     }
 
-    /** Milliseconds llama.cpp took to load the model in the worker. */
-    long loadMillis() {
+    /** Milliseconds the engine's native code took to load the model in the worker. */
+    public long loadMillis() {
         return loadMillis;
     }
 
     /** Lines the worker printed on stdout and stderr. */
-    long workerOutputLines() {
+    public long workerOutputLines() {
         return worker.outputLines();
     }
 
@@ -215,38 +244,15 @@ final class WorkerModel implements LoadedModel {
     private void occupy(WorkerGeneration.State state) {
         busy++;
         state.dispatchNanos = System.nanoTime();
+        lastProgressNanos = state.dispatchNanos;
         running.put(state.id, state);
     }
 
     /** Sends a dispatched generation to the worker, outside the schedule lock. */
     private void send(WorkerGeneration.State state) {
-        GenerationRequest request = state.request;
         sendLock.lock();
         try {
-            writeLocked(out -> {
-                out.writeByte(Protocol.GENERATE);
-                out.writeInt(state.id);
-                Protocol.writeBytes(out, request.prompt());
-                out.writeInt(request.maxTokens());
-                out.writeFloat((float) request.temperature());
-                out.writeFloat((float) request.topP());
-                out.writeInt(request.topK());
-                out.writeFloat((float) request.minP());
-                out.writeFloat((float) request.repeatPenalty());
-                out.writeInt(request.stop().size());
-                for (String stop : request.stop()) {
-                    Protocol.writeBytes(out, stop);
-                }
-                out.writeBoolean(request.seed() != null);
-                if (request.seed() != null) {
-                    out.writeInt(request.seed().intValue());
-                }
-                out.writeBoolean(request.grammar() != null);
-                if (request.grammar() != null) {
-                    Protocol.writeBytes(out, request.grammar());
-                }
-                out.writeBoolean(request.ignoreEos());
-            });
+            worker.codec().writeFrame(state.frame);
             state.sent = true;
             if (state.isCancelled()) {
                 // Cancelled between taking the slot and being sent.
@@ -263,21 +269,14 @@ final class WorkerModel implements LoadedModel {
     private void sendCancelOnce(WorkerGeneration.State state) throws IOException {
         if (!state.cancelSent) {
             state.cancelSent = true;
-            writeLocked(out -> {
-                out.writeByte(Protocol.CANCEL);
-                out.writeInt(state.id);
-            });
+            worker.codec().write(new Cancel(state.id));
         }
     }
 
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private void write(Writer writer) {
+    private void write(byte[] frame) {
         sendLock.lock();
         try {
-            writeLocked(writer);
+            worker.codec().writeFrame(frame);
         } catch (IOException e) {
             throw new EngineFailureException(failure != null ? failure
                     : "the model worker for '" + spec.name() + "' is not reachable", e);
@@ -286,63 +285,102 @@ final class WorkerModel implements LoadedModel {
         }
     }
 
-    private void writeLocked(Writer writer) throws IOException {
-        DataOutputStream out = worker.out();
-        synchronized (out) {
-            writer.write(out);
-            out.flush();
+    /**
+     * Sends a ping unless another message is being written: a writer blocked on a frozen worker
+     * must not block the pinger too, and the missing pongs tell the watchdog all it needs.
+     */
+    void ping() {
+        if (failure != null || !sendLock.tryLock()) {
+            return;
+        }
+        try {
+            worker.codec().write(new Ping(++pingSequence));
+        } catch (IOException e) {
+            // The worker is gone: the reading thread fails everything.
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** What the watchdog looks at: the last pong, the last progress and the prompts still in process. */
+    Watchdog.Observation observe() {
+        boolean busyNow = false;
+        long promptTokens = 0;
+        for (WorkerGeneration.State state : running.values()) {
+            busyNow = true;
+            if (!state.producing) {
+                promptTokens += state.promptTokens;
+            }
+        }
+        return new Watchdog.Observation(lastPongNanos, lastProgressNanos, busyNow, promptTokens);
+    }
+
+    /** Starts the watchdog's clocks again: the engine itself was not running (suspended, paused). */
+    void forgive(long now) {
+        lastPongNanos = now;
+        lastProgressNanos = now;
+    }
+
+    /** True while the watchdog should look at this model. */
+    boolean watched() {
+        return failure == null && !closed.get();
+    }
+
+    /**
+     * Kills a worker the watchdog found hung: its generations end with the client message, the reason
+     * is logged once, and the next request loads the model again.
+     */
+    void kill(String reason, String clientMessage) {
+        if (closed.get()) {
+            return;
+        }
+        boolean first = fail(clientMessage, () -> log.log(System.Logger.Level.WARNING,
+                "model worker for ''{0}'' (pid {1}) {2}: killed it (SIGKILL){3}",
+                spec.name(), Long.toString(worker.pid()), reason, worker.lastOwnLines()));
+        if (first) {
+            worker.kill();
         }
     }
 
     private void readLoop() {
-        DataInputStream in = worker.in();
+        WorkerCodec codec = worker.codec();
         try {
             while (true) {
-                byte type = in.readByte();
-                switch (type) {
-                    case Protocol.PIECE -> {
-                        int id = in.readInt();
-                        String text = Protocol.readBytes(in);
-                        WorkerGeneration.State state = running.get(id);
+                switch (codec.readFromWorker()) {
+                    case Piece piece -> {
+                        lastProgressNanos = System.nanoTime();
+                        WorkerGeneration.State state = running.get(piece.generationId());
                         if (state != null) {
-                            state.onPiece(text);
+                            state.onPiece(piece.text(), piece.completionTokens());
                         }
                     }
-                    case Protocol.END -> {
-                        int id = in.readInt();
-                        byte outcome = in.readByte();
-                        int outputs = in.readInt();
-                        int textTokens = in.readInt();
-                        boolean lastEmpty = in.readBoolean();
-                        String message = in.readUTF();
-                        WorkerGeneration.State state = running.get(id);
+                    case Progress progress -> lastProgressNanos = System.nanoTime();
+                    case End end -> {
+                        lastProgressNanos = System.nanoTime();
+                        WorkerGeneration.State state = running.get(end.generationId());
                         if (state != null) {
                             // The slot is free before the final event is seen: a reader of Finished may count on it.
                             release(state);
-                            if (outcome == Protocol.OUTCOME_FAILED) {
-                                state.onFailed("generation failed: " + message);
-                            } else if (outcome == Protocol.OUTCOME_COMPLETED) {
-                                state.onCompleted(outputs, textTokens, lastEmpty);
-                            } else if (outcome == Protocol.OUTCOME_CONTEXT_FULL) {
-                                state.onContextFull(textTokens);
-                            }
+                            state.onEnd(end.outcome(), end.completionTokens(), end.message());
                         }
                     }
-                    case Protocol.COUNTED -> {
-                        int requestId = in.readInt();
-                        int tokens = in.readInt();
-                        String message = in.readUTF();
-                        CompletableFuture<Integer> result = counts.get(requestId);
+                    case Counted counted -> {
+                        CompletableFuture<Integer> result = counts.get(counted.requestId());
                         if (result != null) {
-                            if (tokens < 0) {
-                                result.completeExceptionally(new InvalidRequestException("prompt",
-                                        "the prompt could not be tokenized: " + message));
-                            } else {
-                                result.complete(tokens);
-                            }
+                            result.complete(counted.tokens());
                         }
                     }
-                    default -> throw new IOException("unexpected message type " + type);
+                    case CountFailed countFailed -> {
+                        CompletableFuture<Integer> result = counts.get(countFailed.requestId());
+                        if (result != null) {
+                            result.completeExceptionally(new InvalidRequestException("prompt",
+                                    "the prompt could not be tokenized: " + countFailed.message()));
+                        }
+                    }
+                    case Pong pong -> lastPongNanos = System.nanoTime();
+                    case Log line -> worker.log(line);
+                    case WorkerMessage.FromWorker other ->
+                            throw new IOException("unexpected " + other.getClass().getSimpleName());
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -389,18 +427,24 @@ final class WorkerModel implements LoadedModel {
             return;
         }
         String message = "model worker for '" + spec.name() + "' exited unexpectedly (" + exit + ")";
-        LOG.log(System.Logger.Level.WARNING, message + "; its last output:" + System.lineSeparator()
-                + worker.lastLines());
-        fail(message);
-        process.destroyForcibly();
+        fail(message, () -> log.log(System.Logger.Level.WARNING, message + worker.lastOwnLines()));
+        worker.kill();
     }
 
-    /** Marks the model unusable and ends every generation and count in flight with the message. */
-    private void fail(String message) {
+    /**
+     * Marks the model unusable and ends every generation and count in flight with the message.
+     *
+     * @param first runs before anything is ended, when this call is the one that made the model
+     *              unusable: the log says why before any client hears of it
+     * @return whether this call made the model unusable (false: it already was)
+     */
+    private boolean fail(String message, Runnable first) {
         List<WorkerGeneration.State> victims = new ArrayList<>();
+        boolean isFirst;
         scheduleLock.lock();
         try {
-            if (failure == null) {
+            isFirst = failure == null;
+            if (isFirst) {
                 failure = message;
             }
             victims.addAll(waiting);
@@ -412,8 +456,13 @@ final class WorkerModel implements LoadedModel {
         } finally {
             scheduleLock.unlock();
         }
-        victims.forEach(v -> v.onFailed(message));
-        counts.values().forEach(c -> c.completeExceptionally(new EngineFailureException(message)));
+        if (isFirst) {
+            first.run();
+        }
+        String reason = failure;
+        victims.forEach(v -> v.onFailed(reason));
+        counts.values().forEach(c -> c.completeExceptionally(new EngineFailureException(reason)));
+        return isFirst;
     }
 
     private void ensureUsable() {

@@ -1,0 +1,11 @@
+/**
+ * The worker-process machinery the engines share: each loaded model runs in its own child JVM, reached
+ * over a Unix domain socket and watched by a watchdog. Exported to the engines only.
+ */
+module dev.cerebrum.engine.worker {
+    requires transitive dev.cerebrum.engine.api;
+
+    exports dev.cerebrum.engine.worker to dev.cerebrum.engine.llamacpp, dev.cerebrum.engine.ffm;
+    exports dev.cerebrum.engine.worker.protocol to dev.cerebrum.engine.llamacpp, dev.cerebrum.engine.ffm;
+    exports dev.cerebrum.engine.worker.child to dev.cerebrum.engine.llamacpp, dev.cerebrum.engine.ffm;
+}
