@@ -34,7 +34,8 @@ import java.util.logging.Logger;
  *     share.</li>
  *     <li>Its first request line is looked at: bytes that are not HTTP/1.1 get 400 (or 505) and a close.</li>
  *     <li>A connection that does not finish its request headers within the header timeout is closed (with 408
- *     when part of them arrived), and so is one kept alive longer than the idle timeout without a request.</li>
+ *     when part of them arrived), so is one whose request body stops arriving for that long (with 408), and so
+ *     is one kept alive longer than the idle timeout without a request.</li>
  * </ul>
  * It is Helidon's only connection selector, so Helidon hands it every connection at once, before reading any
  * byte. What happens is counted in metrics and summed up in one log line at most every ten seconds.
@@ -238,8 +239,10 @@ final class ConnectionGuard implements ServerConnectionSelector, MeterBinder, Au
                     case NONE -> {
                     }
                     case CLOSE -> c.closeSocket();
-                    case ANSWER_408 -> c.answerAndClose(ApiError.of(408, "request_timeout",
+                    case HEADERS_LATE -> c.answerAndClose(ApiError.of(408, "request_timeout",
                             "the request headers did not arrive within " + seconds(limits.headerTimeout())));
+                    case BODY_STALLED -> c.answerAndClose(ApiError.of(408, "request_timeout",
+                            "the request body stopped arriving for " + seconds(limits.headerTimeout())));
                 }
             }
             if (now - lastDescriptorReading >= TimeUnit.SECONDS.toNanos(1)) {

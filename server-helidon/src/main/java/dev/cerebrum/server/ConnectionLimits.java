@@ -9,7 +9,8 @@ import java.time.Duration;
  *                       ({@code CEREBRUM_MAX_CONNECTIONS})
  * @param maxPerPeer     connections one client address may hold ({@code CEREBRUM_MAX_CONNECTIONS_PER_PEER})
  * @param headerTimeout  longest time from a connection's opening, or from the first byte of a later request, to
- *                       the end of the request's headers ({@code CEREBRUM_HEADER_TIMEOUT_SECONDS})
+ *                       the end of the request's headers; also the longest a request body may stop arriving
+ *                       ({@code CEREBRUM_HEADER_TIMEOUT_SECONDS})
  * @param idleTimeout    longest time a kept-alive connection may wait for its next request
  *                       ({@code CEREBRUM_IDLE_TIMEOUT_SECONDS})
  */

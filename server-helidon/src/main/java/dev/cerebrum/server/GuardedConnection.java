@@ -37,6 +37,11 @@ import java.util.concurrent.ExecutorService;
 final class GuardedConnection implements ServerConnection {
     /** How long a refused or rejected client may take to finish sending, so it reads the answer, not a reset. */
     static final Duration DRAIN_TIME = Duration.ofSeconds(1);
+    /**
+     * How long to wait for a refused client that has sent nothing yet: a client sends its request right after it
+     * connects, while an idle flood never does, and must not hold the refusal slots for long.
+     */
+    static final Duration QUIET_DRAIN_TIME = Duration.ofMillis(250);
     private static final int DRAIN_MAX_BYTES = 64 * 1024;
 
     /** What the connection is doing; timeouts apply to waiting phases only. */
@@ -45,7 +50,10 @@ final class GuardedConnection implements ServerConnection {
         OPEN,
         /** Receiving a later request's headers (header timeout from its first byte). */
         HEADERS,
-        /** A request is being routed: no timeout, streams last as long as they last. */
+        /**
+         * A request is being routed: streams last as long as they last, but a body that stops arriving for the
+         * header timeout ends it.
+         */
         REQUEST,
         /** Kept alive between requests (idle timeout). */
         IDLE,
@@ -61,8 +69,10 @@ final class GuardedConnection implements ServerConnection {
         NONE,
         /** Close it without a word (it sent nothing of a request). */
         CLOSE,
-        /** Answer 408 and close (part of a request's headers arrived). */
-        ANSWER_408
+        /** Answer 408 and close: part of a request's headers arrived, but not the rest in time. */
+        HEADERS_LATE,
+        /** Answer 408 and close: the request body stopped arriving for the header timeout. */
+        BODY_STALLED
     }
 
     /**
@@ -90,6 +100,8 @@ final class GuardedConnection implements ServerConnection {
     private Phase phase = Phase.OPEN;
     private long since = System.nanoTime();
     private boolean bytesInPhase;
+    /** When the read Helidon is waiting in began, during a request (its body); 0 when it waits in none. */
+    private long bodyReadSince;
 
     GuardedConnection(ConnectionGuard guard, ConnectionContext helidon, InetAddress peer, boolean outsider,
                       ConnectionEvent refusal) {
@@ -179,16 +191,21 @@ final class GuardedConnection implements ServerConnection {
         long waited = now - since;
         Expiry expiry = switch (phase) {
             case OPEN, HEADERS -> waited > headerTimeout.toNanos()
-                    ? (bytesInPhase ? Expiry.ANSWER_408 : Expiry.CLOSE) : Expiry.NONE;
+                    ? (bytesInPhase ? Expiry.HEADERS_LATE : Expiry.CLOSE) : Expiry.NONE;
+            case REQUEST -> bodyReadSince != 0 && now - bodyReadSince > headerTimeout.toNanos()
+                    ? Expiry.BODY_STALLED : Expiry.NONE;
             case IDLE -> waited > idleTimeout.toNanos() ? Expiry.CLOSE : Expiry.NONE;
-            case REPLYING -> waited > DRAIN_TIME.toNanos() ? Expiry.CLOSE : Expiry.NONE;
-            case REQUEST, CLOSING -> Expiry.NONE;
+            case REPLYING -> waited > (bytesInPhase ? DRAIN_TIME : QUIET_DRAIN_TIME).toNanos()
+                    ? Expiry.CLOSE : Expiry.NONE;
+            case CLOSING -> Expiry.NONE;
         };
         if (expiry != Expiry.NONE) {
-            if (phase == Phase.IDLE) {
-                guard.count(ConnectionEvent.IDLE_TIMEOUT, peer);
-            } else if (phase != Phase.REPLYING) {
-                guard.count(ConnectionEvent.HEADER_TIMEOUT, peer);
+            switch (phase) {
+                case IDLE -> guard.count(ConnectionEvent.IDLE_TIMEOUT, peer);
+                case REQUEST -> guard.count(ConnectionEvent.BODY_TIMEOUT, peer);
+                case OPEN, HEADERS -> guard.count(ConnectionEvent.HEADER_TIMEOUT, peer);
+                default -> {
+                }
             }
             enter(Phase.CLOSING);
         }
@@ -224,8 +241,9 @@ final class GuardedConnection implements ServerConnection {
     }
 
     /**
-     * Answers and then reads what the client still sends, until it closes or {@link #DRAIN_TIME} is up: closing
-     * with unread bytes would make the kernel reset the connection, and the client could lose the answer.
+     * Answers and then reads what the client still sends, until it closes or {@link #DRAIN_TIME} is up (or
+     * {@link #QUIET_DRAIN_TIME} while it has sent nothing): closing with unread bytes would make the kernel reset
+     * the connection, and the client could lose the answer.
      */
     private void reply(ApiError error) {
         synchronized (this) {
@@ -239,6 +257,9 @@ final class GuardedConnection implements ServerConnection {
                 byte[] bytes = socket.get();
                 if (bytes == null) {
                     break;
+                }
+                synchronized (this) {
+                    bytesInPhase = true;
                 }
                 drained += bytes.length;
             }
@@ -263,6 +284,14 @@ final class GuardedConnection implements ServerConnection {
     /** True while the bytes of a request's headers have started to arrive but not ended. */
     private synchronized boolean midHeaders() {
         return phase == Phase.HEADERS || (phase == Phase.OPEN && bytesInPhase);
+    }
+
+    private synchronized void readStarts() {
+        bodyReadSince = phase == Phase.REQUEST ? System.nanoTime() : 0;
+    }
+
+    private synchronized void readEnds() {
+        bodyReadSince = 0;
     }
 
     private synchronized boolean closing() {
@@ -294,6 +323,7 @@ final class GuardedConnection implements ServerConnection {
     private byte[] read() {
         byte[] bytes;
         try {
+            readStarts();
             bytes = helidon.serverSocket().get();
         } catch (UncheckedIOException e) {
             if (closing()) {
@@ -304,6 +334,8 @@ final class GuardedConnection implements ServerConnection {
                 throw new CloseConnectionException("the connection failed in the middle of a request", e);
             }
             throw new ServerConnectionException("Failed to get data from socket", e);
+        } finally {
+            readEnds();
         }
         if (bytes == null) {
             if (midHeaders()) {

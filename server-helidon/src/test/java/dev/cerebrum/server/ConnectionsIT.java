@@ -140,6 +140,19 @@ class ConnectionsIT {
     }
 
     @Test
+    void aBodyThatStopsArriving_gets408_andAClose() {
+        try (RawConnection c = RawConnection.open(port)) {
+            String request = post("/v1/inference", INFERENCE_BODY, "");
+            // the headers promise the whole body; only half of it comes
+            RawConnection.Answer a = c.send(request.substring(0, request.length() - INFERENCE_BODY.length() / 2))
+                    .readToEnd(WAIT);
+            assertEquals(408, a.status(), a.text());
+            assertTrue(a.body().contains("the request body stopped arriving for 1 s"), a.body());
+            assertTrue(a.closed());
+        }
+    }
+
+    @Test
     void aKeptAliveConnection_isClosedAfterTheIdleTimeout_butALongStreamIsNot() {
         try (RawConnection c = RawConnection.open(port)) {
             RawConnection.Answer a = c.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").readToEnd(WAIT);
