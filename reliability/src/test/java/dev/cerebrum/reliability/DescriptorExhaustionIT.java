@@ -1,0 +1,22 @@
+package dev.cerebrum.reliability;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The quick profile of {@link DescriptorExhaustionPart}, on real server processes. */
+class DescriptorExhaustionIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void idleConnectionsOverALoweredLimit_thenClosed_healthAndInferenceAnswerWithinSeconds() throws Exception {
+        PartResult result = new DescriptorExhaustionPart().run(new SuiteContext(Profile.QUICK, dir, System.out));
+
+        System.out.println(Report.text(java.util.List.of(result)));
+        assertTrue(result.held(), () -> String.join("\n", result.problems()));
+    }
+}
