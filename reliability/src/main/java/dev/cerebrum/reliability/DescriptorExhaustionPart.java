@@ -171,10 +171,12 @@ final class DescriptorExhaustionPart implements Part {
                 byReason.put(m.group(2).replace('_', ' '), n);
             }
         }
+        Map<String, String> words = Map.of("descriptors", "refused (descriptors low)", "total",
+                "refused (connection limit)", "peer", "refused (per-address limit)", "outsiders",
+                "refused (outside the allowlist)", "header timeout", "closed at the header timeout");
         StringBuilder b = new StringBuilder();
         byReason.forEach((reason, n) -> b.append(b.isEmpty() ? "" : ", ").append(String.format("%,d", n)).append(' ')
-                .append(reason.equals("peer") || reason.equals("total") || reason.equals("descriptors")
-                        || reason.equals("outsiders") ? "refused (" + reason + ")" : reason));
+                .append(words.getOrDefault(reason, reason)));
         return b.isEmpty() ? "none refused" : b.toString();
     }
 

@@ -16,7 +16,8 @@ final class HostileCorpus {
     /** The body limit the server of this corpus runs with. */
     static final int MAX_BODY_BYTES = 64 * 1024;
     private static final String KEY = "X-API-Key: " + ServerProcess.KEY + "\r\n";
-    private static final String GOOD = "{\"model\": \"demo\", \"prompt\": \"abc\", \"max_tokens\": 3, \"temperature\": 0}";
+    private static final String GOOD = "{\"model\": \"demo\", \"prompt\": \"abc\", \"max_tokens\": 3,"
+            + " \"temperature\": 0}";
 
     private HostileCorpus() {
     }

@@ -48,6 +48,7 @@ final class LoadPart implements Part {
         try (ServerProcess server = ServerProcess.in(context.folder("load"))
                 .setting("MAX_CPU_PERCENT", "100") // the CPU rule would refuse most work on a small machine
                 .setting("CEREBRUM_PARALLEL", "2")
+                .setting("CEREBRUM_QUEUE_SIZE", "64") // every client may wait for a slot rather than get 429
                 .start()) {
             Tally warmUp = new Tally();
             try (Client client = new Client(server.base(), SOURCES.getFirst(), 0)) {

@@ -98,6 +98,7 @@ public final class Main {
                   --parts NAMES    run only these parts, comma-separated: %s
                   --out FILE       where the Markdown table goes (default reliability/target/reliability.md)
                 Every server is started on 127.0.0.1 with a free port, in a scratch folder of its own, which is
-                removed when every part held.""".formatted(String.join(", ", Suite.PARTS.stream().map(Part::name).toList()));
+                removed when every part held.""".formatted(String.join(", ",
+                Suite.PARTS.stream().map(Part::name).toList()));
     }
 }

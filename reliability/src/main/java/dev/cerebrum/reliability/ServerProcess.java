@@ -28,7 +28,8 @@ final class ServerProcess implements AutoCloseable {
     /** The API key every server of the suite gets. */
     static final String KEY = "reliability-key-5f0c2a9e7b41d8c3";
     private static final String MAIN_CLASS = "dev.cerebrum.server.Main";
-    private static final Pattern LISTENING = Pattern.compile("Cerebrum backend listening on http://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern LISTENING =
+            Pattern.compile("Cerebrum backend listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;

@@ -7,8 +7,8 @@ import java.util.List;
 /** The parts, in the order they run, and the running of them. */
 final class Suite {
     /**
-     * Every part of the suite. A new part is a class of its own, implementing {@link Part}, added here (and given
-     * a {@code *IT} test that runs its quick profile).
+     * Every part of the suite. A new part is a class of its own, implementing {@link Part}, added here; the
+     * tests then run its quick profile too ({@code QuickSuiteIT}).
      */
     static final List<Part> PARTS = List.of(new LoadPart(), new DescriptorExhaustionPart(), new HostileInputPart());
 

@@ -129,8 +129,9 @@ public final class CerebrumServer implements AutoCloseable {
                     new UptimeMetrics());
 
             Errors errors = new Errors(settings.guard().retryAfter());
-            ConnectionGuard connections = new ConnectionGuard(connectionLimits(settings),
-                    settings.allowlist(), DescriptorBudget.ofThisProcess(), settings.guard().retryAfter());
+            DescriptorBudget descriptors = DescriptorBudget.ofThisProcess();
+            ConnectionGuard connections = new ConnectionGuard(connectionLimits(settings, descriptors),
+                    settings.allowlist(), descriptors, settings.guard().retryAfter());
             opened.push(connections);
             HelidonConnectionLog.install(connections);
             opened.push(() -> HelidonConnectionLog.uninstall(connections));
@@ -188,9 +189,8 @@ public final class CerebrumServer implements AutoCloseable {
      * The connection limits the descriptor limit allows, logged. Fewer connections than configured are served
      * when the limit leaves too little room; too little room for even a few refuses the start.
      */
-    private static ConnectionLimits connectionLimits(Settings settings) {
+    private static ConnectionLimits connectionLimits(Settings settings, DescriptorBudget budget) {
         ConnectionLimits limits = settings.connections();
-        DescriptorBudget budget = DescriptorBudget.ofThisProcess();
         if (!budget.known()) {
             LOG.info(() -> "file descriptors: the limit cannot be read on this platform; serving at most "
                     + limits.maxConnections() + " connections, " + limits.maxPerPeer() + " per client address");
@@ -213,8 +213,8 @@ public final class CerebrumServer implements AutoCloseable {
         }
         LOG.info(() -> descriptors + ": room for " + room + " connections; serving at most "
                 + limits.maxConnections() + ", " + limits.maxPerPeer() + " per client address (headers within "
-                + limits.headerTimeout().toMillis() / 1000.0 + " s, keep-alive " + limits.idleTimeout().toMillis() / 1000.0
-                + " s)");
+                + limits.headerTimeout().toMillis() / 1000.0 + " s, keep-alive "
+                + limits.idleTimeout().toMillis() / 1000.0 + " s)");
         return limits;
     }
 

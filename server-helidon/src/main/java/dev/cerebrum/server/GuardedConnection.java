@@ -231,10 +231,6 @@ final class GuardedConnection implements ServerConnection {
         }
     }
 
-    synchronized Phase phase() {
-        return phase;
-    }
-
     private void replyNotHttp11(ApiError error) {
         guard.count(ConnectionEvent.NOT_HTTP, peer);
         reply(error);
@@ -314,7 +310,9 @@ final class GuardedConnection implements ServerConnection {
         synchronized (this) {
             if (phase == Phase.REQUEST) {
                 // Bytes of a pipelined request already read count as its headers arriving.
-                enter(context.reader.available() > 0 ? Phase.HEADERS : Phase.IDLE);
+                boolean pipelined = context.reader.available() > 0;
+                enter(pipelined ? Phase.HEADERS : Phase.IDLE);
+                bytesInPhase = pipelined;
             }
         }
     }

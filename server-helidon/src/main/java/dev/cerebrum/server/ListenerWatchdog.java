@@ -21,9 +21,9 @@ import java.util.logging.Logger;
  * gone (a full backlog times out instead). It then calls {@code restart} once a second until it succeeds.
  *
  * <p>It calls {@code giveUp}, which makes the process exit non-zero so that systemd or Docker start it afresh,
- * when listening again has not succeeded within {@code recoveryTime}, when the listener has ended {@value #MAX_LOSSES} times within {@link #LOSS_WINDOW} (then
- * whatever ends it does not go away by itself), or when not even the probe's socket could be opened for
- * {@code recoveryTime}.
+ * when listening again has not succeeded within {@code recoveryTime}, when the listener has ended
+ * {@value #MAX_LOSSES} times within {@link #LOSS_WINDOW} (then whatever ends it does not go away by itself), or
+ * when not even the probe's socket could be opened for {@code recoveryTime}.
  */
 final class ListenerWatchdog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ListenerWatchdog.class.getName());

@@ -92,7 +92,8 @@ class ConnectionsIT {
     void malformedChunkSizes_get400_andAClose() {
         for (String chunk : List.of("zz", "-1", "ffffffffffffffffffff", "1;\u0000")) {
             String request = "POST /v1/inference HTTP/1.1\r\nHost: x\r\n" + KEY_HEADER
-                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + "\r\nabc\r\n0\r\n\r\n";
+                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk
+                    + "\r\nabc\r\n0\r\n\r\n";
             try (RawConnection c = RawConnection.open(port)) {
                 RawConnection.Answer a = c.send(request).readToEnd(WAIT);
                 assertEquals(400, a.status(), chunk + ": " + a.text());
@@ -254,7 +255,8 @@ class ConnectionsIT {
             }
             // a malformed second request on a kept-alive connection: Helidon itself reports this one
             try (RawConnection c = RawConnection.open(port)) {
-                c.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\nGE\u0001T / HTTP/1.1\r\nHost: x\r\n\r\n").readToEnd(WAIT);
+                c.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\nGE\u0001T / HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .readToEnd(WAIT);
             }
         }
         Path log = dir.resolve("logs/backend.log");

@@ -77,7 +77,8 @@ class ListenerRecoveryIT {
     }
 
     private static int listeningPort(Process process) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
         Matcher listening = Pattern.compile("Cerebrum backend listening on http://127\\.0\\.0\\.1:(\\d+)").matcher("");
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             if (listening.reset(line).find()) {

@@ -24,8 +24,8 @@ class ListenerWatchdogTest {
     void aListenerThatStillAccepts_isLeftAlone() throws Exception {
         try (ServerSocket listener = listen(0)) {
             AtomicInteger restarts = new AtomicInteger();
-            try (ListenerWatchdog ignored = new ListenerWatchdog(address(listener), () -> restarts.incrementAndGet() > 0,
-                    () -> { }, PERIOD, Duration.ofSeconds(5))) {
+            try (ListenerWatchdog ignored = new ListenerWatchdog(address(listener),
+                    () -> restarts.incrementAndGet() > 0, () -> { }, PERIOD, Duration.ofSeconds(5))) {
                 Thread.sleep(800);
             }
             assertEquals(0, restarts.get());
