@@ -10,6 +10,7 @@ module dev.cerebrum.server {
     requires com.fasterxml.jackson.jr.ob;
     requires com.fasterxml.jackson.core;
     requires java.logging;
+    requires jdk.management;
 
     exports dev.cerebrum.server;
     // java.util.logging instantiates the shutdown-aware LogManager that Main installs.

@@ -21,6 +21,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -52,7 +55,11 @@ public final class CerebrumServer implements AutoCloseable {
     private final InferenceEngine engine;
     private final ModelManager manager;
     private final PrometheusMeterRegistry meters;
-    private final WebServer server;
+    private final ConnectionGuard connections;
+    private final Function<Integer, WebServer> listen;
+    private final ListenerWatchdog watchdog;
+    private volatile WebServer server;
+    private volatile boolean listenerLost;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean accepting;
@@ -60,7 +67,8 @@ public final class CerebrumServer implements AutoCloseable {
     private final InferenceService inference;
 
     private CerebrumServer(Settings settings, ServerLogging logging, InferenceEngine engine, ModelManager manager,
-                           PrometheusMeterRegistry meters, WebServer server, AtomicBoolean accepting,
+                           PrometheusMeterRegistry meters, ConnectionGuard connections,
+                           Function<Integer, WebServer> listen, WebServer server, AtomicBoolean accepting,
                            InferenceService inference) {
         this.inference = inference;
         this.settings = settings;
@@ -69,8 +77,12 @@ public final class CerebrumServer implements AutoCloseable {
         this.engine = engine;
         this.manager = manager;
         this.meters = meters;
+        this.connections = connections;
+        this.listen = listen;
         this.server = server;
         this.port = server.port();
+        this.watchdog = new ListenerWatchdog(probeAddress(settings.bindIp(), port), this::listenAgain,
+                this::stopAfterListenerLoss, ListenerWatchdog.PERIOD, ListenerWatchdog.RECOVERY_TIME);
     }
 
     /**
@@ -117,6 +129,13 @@ public final class CerebrumServer implements AutoCloseable {
                     new UptimeMetrics());
 
             Errors errors = new Errors(settings.guard().retryAfter());
+            DescriptorBudget descriptors = DescriptorBudget.ofThisProcess();
+            ConnectionGuard connections = new ConnectionGuard(connectionLimits(settings, descriptors),
+                    settings.allowlist(), descriptors, settings.guard().retryAfter());
+            opened.push(connections);
+            HelidonConnectionLog.install(connections);
+            opened.push(() -> HelidonConnectionLog.uninstall(connections));
+            bind(meters, connections);
             AtomicBoolean accepting = new AtomicBoolean(true);
             HealthService health = new HealthService(manager, startNanos, accepting::get);
             RequestFilter filter = new RequestFilter(ApiKeys.of(settings.apiKeys()),
@@ -128,22 +147,30 @@ public final class CerebrumServer implements AutoCloseable {
             AdminService admin = new AdminService(manager, health::uptimeSeconds);
             MetricsService metrics = new MetricsService(meters);
 
+            // Builds and starts a listener on a port; the watchdog calls it again if Helidon ends the listener.
+            Function<Integer, WebServer> listen = port -> WebServer.builder()
+                    .host(settings.bindIp())
+                    .port(port)
+                    .shutdownGracePeriod(settings.shutdownGrace())
+                    .shutdownHook(false)
+                    // The guard is the only connection selector: it sees every connection before a byte is read.
+                    .protocolsDiscoverServices(false)
+                    .addConnectionSelector(connections)
+                    .maxTcpConnections(connections.hardLimit())
+                    .directHandlers(errors.directHandlers())
+                    .routing(r -> routing(r, filter, errors, health, inference, admin, metrics))
+                    .build()
+                    .start();
             WebServer web;
             try {
-                web = WebServer.builder()
-                        .host(settings.bindIp())
-                        .port(settings.port())
-                        .shutdownGracePeriod(settings.shutdownGrace())
-                        .shutdownHook(false)
-                        .routing(r -> routing(r, filter, errors, health, inference, admin, metrics))
-                        .build()
-                        .start();
+                web = listen.apply(settings.port());
             } catch (RuntimeException e) {
                 throw new IllegalStateException("cannot listen on " + settings.bindIp() + ":" + settings.port() + ": "
                         + Errors.safe(rootMessage(e)), e);
             }
-            CerebrumServer server = new CerebrumServer(settings, logging, engine, manager, meters, web, accepting,
-                    inference);
+            opened.push(web::stop);
+            CerebrumServer server = new CerebrumServer(settings, logging, engine, manager, meters, connections, listen,
+                    web, accepting, inference);
             LOG.info(() -> "Cerebrum backend listening on http://" + hostForUrl(settings.bindIp()) + ":" + web.port()
                     + " (models: " + registry.entries().stream().map(ModelEntry::name).toList()
                     + (registry.isDemo() ? ", demo registry" : "") + "; allowed peers: " + settings.allowlist()
@@ -156,6 +183,80 @@ public final class CerebrumServer implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /**
+     * The connection limits the descriptor limit allows, logged. Fewer connections than configured are served
+     * when the limit leaves too little room; too little room for even a few refuses the start.
+     */
+    private static ConnectionLimits connectionLimits(Settings settings, DescriptorBudget budget) {
+        ConnectionLimits limits = settings.connections();
+        if (!budget.known()) {
+            LOG.info(() -> "file descriptors: the limit cannot be read on this platform; serving at most "
+                    + limits.maxConnections() + " connections, " + limits.maxPerPeer() + " per client address");
+            return limits;
+        }
+        int room = budget.connectionRoom();
+        String descriptors = "file descriptors: limit " + budget.limit() + ", " + budget.open() + " open, "
+                + DescriptorBudget.RESERVE + " kept for files and model workers";
+        if (room < DescriptorBudget.MIN_CONNECTIONS) {
+            throw new IllegalStateException(descriptors + ": room for only " + room + " connections. Raise the"
+                    + " open-files limit (ulimit -n, or LimitNOFILE= in the systemd unit) to at least "
+                    + (budget.limit() - room + 64));
+        }
+        if (room < limits.maxConnections()) {
+            ConnectionLimits lowered = limits.withMaxConnections(room);
+            LOG.warning(descriptors + ": room for " + room + " connections, so " + Settings.MAX_CONNECTIONS + "="
+                    + limits.maxConnections() + " is lowered to " + room + " (" + lowered.maxPerPeer()
+                    + " per client address). Raise the open-files limit to serve more.");
+            return lowered;
+        }
+        LOG.info(() -> descriptors + ": room for " + room + " connections; serving at most "
+                + limits.maxConnections() + ", " + limits.maxPerPeer() + " per client address (headers within "
+                + limits.headerTimeout().toMillis() / 1000.0 + " s, keep-alive "
+                + limits.idleTimeout().toMillis() / 1000.0 + " s)");
+        return limits;
+    }
+
+    /** Where the watchdog checks that the listener still accepts: a wildcard address is reached on loopback. */
+    static InetSocketAddress probeAddress(String bindIp, int port) {
+        try {
+            InetAddress address = InetAddress.getByName(bindIp);
+            if (address.isAnyLocalAddress()) {
+                address = address instanceof java.net.Inet6Address ? InetAddress.getByName("::1")
+                        : InetAddress.getLoopbackAddress();
+            }
+            return new InetSocketAddress(address, port);
+        } catch (java.net.UnknownHostException e) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        }
+    }
+
+    /** Replaces a listener Helidon has ended with a new one on the same port; false while that fails. */
+    private synchronized boolean listenAgain() {
+        if (closing.get()) {
+            return true;
+        }
+        WebServer old = server;
+        quietly("the ended listener", old::stop);
+        try {
+            server = listen.apply(port);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warning("cannot listen on port " + port + " yet: " + Errors.safe(rootMessage(e)));
+            return false;
+        }
+    }
+
+    /** The listener could not be brought back: the server stops, and {@link #listenerLost()} says why. */
+    private void stopAfterListenerLoss() {
+        listenerLost = true;
+        Thread.ofPlatform().name("cerebrum-stop-after-listener-loss").start(this::close);
+    }
+
+    /** True when the server stopped because it could no longer listen; the process should exit non-zero. */
+    public boolean listenerLost() {
+        return listenerLost;
     }
 
     private static void routing(HttpRouting.Builder r, RequestFilter filter, Errors errors, HealthService health,
@@ -251,8 +352,13 @@ public final class CerebrumServer implements AutoCloseable {
                     // every request finished in time
                 }
             });
-            quietly("web server", server::stop);
+            watchdog.close();
+            synchronized (this) {
+                quietly("web server", server::stop);
+            }
             notifier.interrupt();
+            connections.close();
+            HelidonConnectionLog.uninstall(connections);
             quietly("model manager", manager::close);
             quietly("engine", engine::close);
             quietly("meters", meters::close);
@@ -275,6 +381,11 @@ public final class CerebrumServer implements AutoCloseable {
     /** The resolved settings, for the launcher and tests. */
     Settings settings() {
         return settings;
+    }
+
+    /** The connection guard, for tests that look at connections. */
+    ConnectionGuard connections() {
+        return connections;
     }
 
     /** The model manager, for tests that look at slots and workers. */

@@ -9,9 +9,11 @@ import dev.cerebrum.guard.ModelNotLoadedException;
 import dev.cerebrum.guard.ModelUnavailableException;
 import dev.cerebrum.guard.OverloadedException;
 import dev.cerebrum.guard.QueueFullException;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.nio.charset.StandardCharsets;
@@ -76,6 +78,10 @@ final class Errors {
             case 404 -> ApiError.of(404, "not_found", "no such endpoint");
             case 405 -> ApiError.of(405, "method_not_allowed", "method not allowed on this endpoint");
             case 413 -> ApiError.of(413, "payload_too_large", "the request body is too large");
+            case 414 -> ApiError.of(414, "uri_too_long", "the request line is too long");
+            case 431 -> ApiError.of(431, "headers_too_large", "the request headers are too large");
+            case 501 -> ApiError.of(501, "not_implemented", "the request uses an unsupported transfer encoding");
+            case 505 -> ApiError.of(505, "http_version_not_supported", "only HTTP/1.1 is supported");
             default -> code >= 500 || code < 400
                     ? ApiError.of(500, "internal_error", "internal error")
                     : ApiError.of(code, "http_" + code, status.reasonPhrase());
@@ -101,6 +107,57 @@ final class Errors {
             res.header(HeaderNames.CONNECTION, "close");
         }
         res.send(Json.write(error.body(ex.requestId)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The answers to requests Helidon refuses before routing (malformed request lines, headers or chunked bodies,
+     * oversized headers, HTTP/1.0 on a kept-alive connection): the same error body as every other error, instead
+     * of Helidon's empty one. Helidon closes the connection after each.
+     */
+    DirectHandlers directHandlers() {
+        DirectHandlers.Builder builder = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            builder.addHandler(type, (request, event, status, headers, message) -> {
+                ApiError error = status.code() == 503
+                        ? ApiError.unavailable("overloaded", "too many concurrent requests", retryAfter)
+                        : fromStatus(status);
+                String requestId = Exchange.requestId(null);
+                headers.set(HeaderNames.CONTENT_TYPE, JSON_TYPE);
+                headers.set(HeaderNames.create(Exchange.REQUEST_ID_HEADER), requestId);
+                if (error.retryAfter() != null) {
+                    headers.set(HeaderNames.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+                }
+                return DirectHandler.TransportResponse.builder()
+                        .status(Status.create(error.status()))
+                        .headers(headers)
+                        .entity(Json.write(error.body(requestId)).getBytes(StandardCharsets.UTF_8))
+                        .build();
+            });
+        }
+        return builder.build();
+    }
+
+    /**
+     * A whole HTTP/1.1 response for an answer given before any request was routed (a refused connection, bytes
+     * that are not HTTP/1.1, a header timeout), with the usual error body; the connection closes after it.
+     */
+    static byte[] rawResponse(ApiError error, String requestId) {
+        byte[] body = Json.write(error.body(requestId)).getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder(256)
+                .append("HTTP/1.1 ").append(error.status()).append(' ')
+                .append(Status.create(error.status()).reasonPhrase()).append("\r\n")
+                .append("Content-Type: ").append(JSON_TYPE).append("\r\n")
+                .append("Content-Length: ").append(body.length).append("\r\n")
+                .append("Connection: close\r\n")
+                .append(Exchange.REQUEST_ID_HEADER).append(": ").append(requestId).append("\r\n");
+        if (error.retryAfter() != null) {
+            head.append("Retry-After: ").append(error.retryAfterSeconds()).append("\r\n");
+        }
+        byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+        System.arraycopy(body, 0, all, headBytes.length, body.length);
+        return all;
     }
 
     /** A message from a library, with anything that looks like a path or a class name removed. */

@@ -23,23 +23,31 @@ record InferenceBody(String model, GenerationRequest request) {
     record Limits(long maxBodyBytes, int maxPromptChars, int maxTokens) {
     }
 
-    /** Reads at most {@code limits.maxBodyBytes()} bytes, refusing more with 413 before reading them all. */
+    /**
+     * Reads at most {@code limits.maxBodyBytes()} bytes, refusing more with 413 before reading them all. On a
+     * failure the rest of the body stays unread (reading on could wait forever on a malformed chunk size), so
+     * the caller must close the connection after its answer.
+     */
     static byte[] readBody(InputStream in, long contentLength, Limits limits) {
         if (contentLength > limits.maxBodyBytes()) {
             throw tooLarge(limits);
         }
-        try (in) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodyBytes() + 1));
-            if (body.length > limits.maxBodyBytes()) {
-                throw tooLarge(limits);
-            }
-            return body;
-        } catch (ApiException e) {
-            throw e;
+        byte[] body;
+        try {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodyBytes() + 1));
         } catch (IOException | RuntimeException e) {
             // A malformed chunked body surfaces from Helidon as a RuntimeException while it is read.
             throw new ApiException(ApiError.invalid("body", "the request body could not be read"));
         }
+        if (body.length > limits.maxBodyBytes()) {
+            throw tooLarge(limits);
+        }
+        try {
+            in.close();
+        } catch (IOException | RuntimeException e) {
+            throw new ApiException(ApiError.invalid("body", "the request body could not be read"));
+        }
+        return body;
     }
 
     private static ApiException tooLarge(Limits limits) {

@@ -63,9 +63,16 @@ final class InferenceService implements HttpService {
                 .post("/v1/inference/stream", this::stream);
     }
 
-    private InferenceBody body(ServerRequest req) {
-        byte[] bytes = InferenceBody.readBody(req.content().inputStream(),
-                req.headers().contentLength().orElse(-1), limits);
+    private InferenceBody body(ServerRequest req, ServerResponse res) {
+        byte[] bytes;
+        try {
+            bytes = InferenceBody.readBody(req.content().inputStream(), req.headers().contentLength().orElse(-1),
+                    limits);
+        } catch (ApiException e) {
+            // Part of the body is still unread: the connection cannot carry another request.
+            res.header(HeaderNames.CONNECTION, "close");
+            throw e;
+        }
         InferenceBody body = InferenceBody.parse(bytes, limits);
         Exchange.of(req).model(body.model());
         return body;
@@ -73,7 +80,7 @@ final class InferenceService implements HttpService {
 
     private void complete(ServerRequest req, ServerResponse res) {
         Exchange ex = Exchange.of(req);
-        InferenceBody body = body(req);
+        InferenceBody body = body(req, res);
         long start = System.nanoTime();
         StringBuilder text = new StringBuilder();
         GenerationEvent.Finished finished;
@@ -153,7 +160,7 @@ final class InferenceService implements HttpService {
 
     private void stream(ServerRequest req, ServerResponse res) {
         Exchange ex = Exchange.of(req);
-        InferenceBody body = body(req);
+        InferenceBody body = body(req, res);
         long start = System.nanoTime();
         Generation generation = track(manager.submit(body.model(), body.request()));
         try (generation) {

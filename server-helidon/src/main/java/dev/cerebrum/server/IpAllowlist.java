@@ -30,13 +30,15 @@ final class IpAllowlist {
     }
 
     /**
-     * Parses a comma-separated list.
+     * Parses a comma-separated list. Unset or empty allows every peer; a value that holds only blanks and
+     * commas is refused, because it more likely comes from a template that lost its address than from
+     * someone who meant "allow everyone".
      *
      * @param setting the variable's name, for error messages
      * @throws IllegalArgumentException naming the bad entry
      */
     static IpAllowlist parse(String setting, String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null || value.isEmpty()) {
             return allowAll();
         }
         List<Block> blocks = new ArrayList<>();
@@ -48,7 +50,8 @@ final class IpAllowlist {
             blocks.add(block(setting, entry));
         }
         if (blocks.isEmpty()) {
-            return allowAll();
+            throw new IllegalArgumentException(setting + " holds no address, only blanks or commas: list the allowed"
+                    + " IP addresses or CIDR blocks, or remove the setting (or leave it empty) to allow every client");
         }
         return new IpAllowlist(blocks, String.join(",", blocks.stream().map(Block::text).toList()));
     }

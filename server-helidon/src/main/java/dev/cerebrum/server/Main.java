@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * Runs the server in the foreground ({@code ./cerebrum serve}) until SIGTERM or Ctrl-C, then stops it
- * gracefully. Exit status 2 means a bad or missing setting, 1 any other start-up failure.
+ * gracefully. Exit status 2 means a bad or missing setting, 1 any other start-up failure, 3 that the server
+ * could no longer listen (its listener ended and could not be restarted), so a supervisor should start it again.
  */
 public final class Main {
     private Main() {
@@ -39,5 +40,9 @@ public final class Main {
         System.out.println("Cerebrum backend listening on http://" + CerebrumServer.hostForUrl(s.bindIp()) + ":"
                 + server.port() + "  (logs: " + s.logDir().resolve(ServerLogging.FILE_NAME) + ")");
         server.awaitStopped();
+        if (server.listenerLost()) {
+            System.err.println("cerebrum: the server could no longer listen and stopped");
+            System.exit(3);
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -86,28 +87,37 @@ final class RequestFilter implements Filter {
                     "too many failed authentication attempts; try again later").withRetryAfter(blocked));
         }
         List<String> presented = credentials(headers);
-        boolean ok = false;
+        // Every credential sent must be valid: a request that carries a good key in one header and a wrong one
+        // in the other is refused, so a proxy or client that mixes up keys is noticed instead of half-working.
+        boolean ok = !presented.isEmpty();
         for (String key : presented) {
-            ok |= apiKeys.matches(key) || ("/metrics".equals(ex.path) && metricsKeys != null && metricsKeys.matches(key));
+            ok &= key != null && (apiKeys.matches(key)
+                    || ("/metrics".equals(ex.path) && metricsKeys != null && metricsKeys.matches(key)));
         }
         if (!ok) {
             limiter.recordFailure(ex.peer);
             throw new ApiException(ApiError.of(401, "unauthorized", presented.isEmpty()
                     ? "an API key is required: send it in X-API-Key or Authorization: Bearer"
+                    : presented.size() > 1
+                    ? "invalid API key: every X-API-Key and Authorization header sent must hold a valid key"
                     : "invalid API key"));
         }
     }
 
+    /**
+     * Every credential the request carries: each {@code X-API-Key} value and each {@code Authorization} value
+     * (null for one that is not {@code Bearer <key>}, which can never match).
+     */
     private static List<String> credentials(ServerRequestHeaders headers) {
-        String apiKey = headers.first(API_KEY_HEADER).map(String::strip).orElse(null);
-        String bearer = headers.first(HeaderNames.AUTHORIZATION)
-                .filter(v -> v.length() > 7 && v.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer "))
-                .map(v -> v.substring(7).strip())
-                .orElse(null);
-        if (apiKey != null && bearer != null) {
-            return List.of(apiKey, bearer);
+        List<String> found = new ArrayList<>(2);
+        for (String v : headers.all(API_KEY_HEADER, List::of)) {
+            found.add(v.strip());
         }
-        return apiKey != null ? List.of(apiKey) : bearer != null ? List.of(bearer) : List.of();
+        for (String v : headers.all(HeaderNames.AUTHORIZATION, List::of)) {
+            found.add(v.length() > 7 && v.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")
+                    ? v.substring(7).strip() : null);
+        }
+        return found;
     }
 
     private static InetAddress peerAddress(SocketAddress address) {

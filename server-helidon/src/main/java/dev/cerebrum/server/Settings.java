@@ -21,6 +21,7 @@ import java.util.Map;
  * @param maxBodyBytes          largest request body
  * @param maxPromptChars        longest prompt, in characters
  * @param maxTokensLimit        largest {@code max_tokens}
+ * @param connections           limits and timeouts of client connections
  * @param shutdownGrace         how long running requests may finish on shutdown
  * @param logDir                where {@code backend.log} goes
  * @param runDir                the engine's work directory
@@ -29,7 +30,8 @@ import java.util.Map;
  */
 record Settings(List<String> apiKeys, String metricsToken, String bindIp, int port, IpAllowlist allowlist,
                 int authFailuresPerMinute, long maxBodyBytes, int maxPromptChars, int maxTokensLimit,
-                Duration shutdownGrace, Path logDir, Path runDir, String engine, GuardSettings guard) {
+                ConnectionLimits connections, Duration shutdownGrace, Path logDir, Path runDir, String engine,
+                GuardSettings guard) {
 
     static final String API_KEY = "CEREBRUM_API_KEY";
     static final String METRICS_TOKEN = "CEREBRUM_METRICS_TOKEN";
@@ -40,6 +42,10 @@ record Settings(List<String> apiKeys, String metricsToken, String bindIp, int po
     static final String MAX_BODY_BYTES = "CEREBRUM_MAX_BODY_BYTES";
     static final String MAX_PROMPT_CHARS = "CEREBRUM_MAX_PROMPT_CHARS";
     static final String MAX_TOKENS_LIMIT = "CEREBRUM_MAX_TOKENS_LIMIT";
+    static final String MAX_CONNECTIONS = "CEREBRUM_MAX_CONNECTIONS";
+    static final String MAX_CONNECTIONS_PER_PEER = "CEREBRUM_MAX_CONNECTIONS_PER_PEER";
+    static final String HEADER_TIMEOUT = "CEREBRUM_HEADER_TIMEOUT_SECONDS";
+    static final String IDLE_TIMEOUT = "CEREBRUM_IDLE_TIMEOUT_SECONDS";
     static final String SHUTDOWN_GRACE = "CEREBRUM_SHUTDOWN_GRACE_SECONDS";
     static final String LOG_DIR = "CEREBRUM_LOG_DIR";
     static final String RUN_DIR = "CEREBRUM_RUN_DIR";
@@ -108,6 +114,7 @@ record Settings(List<String> apiKeys, String metricsToken, String bindIp, int po
                 r.integer(MAX_BODY_BYTES, 1 << 20, 1024, Integer.MAX_VALUE),
                 r.integer(MAX_PROMPT_CHARS, 100_000, 1, Integer.MAX_VALUE),
                 r.integer(MAX_TOKENS_LIMIT, 4096, 1, 1 << 20),
+                connections(r),
                 r.seconds(SHUTDOWN_GRACE, Duration.ofSeconds(30)),
                 workDir.resolve(r.string(LOG_DIR, "logs")),
                 workDir.resolve(r.string(RUN_DIR, "run")),
@@ -121,8 +128,31 @@ record Settings(List<String> apiKeys, String metricsToken, String bindIp, int po
         return "Settings[apiKeys=" + apiKeys.size() + " key(s), metricsToken=" + (metricsToken == null ? "none" : "set")
                 + ", bindIp=" + bindIp + ", port=" + port + ", allowlist=" + allowlist + ", authFailuresPerMinute="
                 + authFailuresPerMinute + ", maxBodyBytes=" + maxBodyBytes + ", maxPromptChars=" + maxPromptChars
-                + ", maxTokensLimit=" + maxTokensLimit + ", shutdownGrace=" + shutdownGrace + ", logDir=" + logDir
-                + ", runDir=" + runDir + ", engine=" + engine + ", guard=" + guard + "]";
+                + ", maxTokensLimit=" + maxTokensLimit + ", connections=" + connections + ", shutdownGrace="
+                + shutdownGrace + ", logDir=" + logDir + ", runDir=" + runDir + ", engine=" + engine + ", guard=" + guard
+                + "]";
+    }
+
+    /**
+     * Defaults for a small VPS serving one orchestrator, which holds a handful of connections: room for a few
+     * hundred, an eighth of it per client address, headers within 10 s and a minute of keep-alive.
+     */
+    private static ConnectionLimits connections(Reader r) {
+        int total = r.integer(MAX_CONNECTIONS, 256, 1, 100_000);
+        int perPeer = r.integer(MAX_CONNECTIONS_PER_PEER, 32, 1, 100_000);
+        if (perPeer > total) {
+            throw new IllegalArgumentException(MAX_CONNECTIONS_PER_PEER + " (" + perPeer + ") must not be more than "
+                    + MAX_CONNECTIONS + " (" + total + ")");
+        }
+        Duration header = r.seconds(HEADER_TIMEOUT, Duration.ofSeconds(10));
+        Duration idle = r.seconds(IDLE_TIMEOUT, Duration.ofSeconds(60));
+        for (Map.Entry<String, Duration> t : Map.of(HEADER_TIMEOUT, header, IDLE_TIMEOUT, idle).entrySet()) {
+            if (t.getValue().compareTo(Duration.ofMillis(100)) < 0 || t.getValue().compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException(t.getKey() + " must be from 0.1 to 3600 seconds (was "
+                        + t.getValue().toMillis() / 1000.0 + ")");
+            }
+        }
+        return new ConnectionLimits(total, perPeer, header, idle);
     }
 
     private static List<String> apiKeys(String raw) {

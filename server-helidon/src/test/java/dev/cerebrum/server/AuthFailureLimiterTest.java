@@ -54,4 +54,23 @@ class AuthFailureLimiterTest {
         limiter.recordFailure("p");
         assertEquals(Duration.ZERO, limiter.blockedFor("p"));
     }
+
+    @Test
+    void aFloodOfDistinctPeers_neverGrowsTheTablePastItsCap_andTheNewestPeersAreStillLimited() {
+        AuthFailureLimiter limiter = new AuthFailureLimiter(2, now::get);
+        int peers = AuthFailureLimiter.MAX_PEERS * 3 / 2;
+        for (int i = 0; i < peers; i++) {
+            // every window stays live: the whole flood happens within one minute
+            now.addAndGet(1_000);
+            limiter.recordFailure("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255));
+            assertTrue(limiter.trackedPeers() <= AuthFailureLimiter.MAX_PEERS, "tracked " + limiter.trackedPeers());
+        }
+
+        String newest = "192.0.2.1";
+        limiter.recordFailure(newest);
+        limiter.recordFailure(newest);
+
+        assertTrue(limiter.trackedPeers() <= AuthFailureLimiter.MAX_PEERS);
+        assertTrue(limiter.blockedFor(newest).toSeconds() > 0, "the newest peer is tracked and blocked");
+    }
 }

@@ -20,7 +20,16 @@ class IpAllowlistTest {
         IpAllowlist list = IpAllowlist.parse("ALLOWED_CM4_IP", null);
         assertTrue(list.allowsAll());
         assertTrue(list.allows(ip("203.0.113.9")));
-        assertTrue(IpAllowlist.parse("ALLOWED_CM4_IP", "  ").allows(ip("::1")));
+        assertTrue(IpAllowlist.parse("ALLOWED_CM4_IP", "").allows(ip("::1")));
+    }
+
+    @Test
+    void onlyBlanksOrCommas_areRefused_ratherThanAllowingEveryPeer() {
+        for (String blank : new String[]{" ", "   ", "\t", " , ", ",,"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> IpAllowlist.parse("ALLOWED_CM4_IP", blank), "'" + blank + "'");
+            assertTrue(e.getMessage().startsWith("ALLOWED_CM4_IP holds no address"), e.getMessage());
+        }
     }
 
     @Test

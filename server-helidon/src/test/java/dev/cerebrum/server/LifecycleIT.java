@@ -172,7 +172,7 @@ class LifecycleIT {
     }
 
     /** Runs the command the launcher runs: the packaged jar and its copied dependencies. */
-    private static Process launch(Path workDir, Map<String, String> env) throws IOException {
+    static Process launch(Path workDir, Map<String, String> env) throws IOException {
         Path target = Path.of("target").toAbsolutePath();
         String classPath = target.resolve("server-helidon.jar") + java.io.File.pathSeparator + target.resolve("lib/*");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

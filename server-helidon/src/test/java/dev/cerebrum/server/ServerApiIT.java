@@ -417,6 +417,27 @@ class ServerApiIT {
     }
 
     @Test
+    void auth_withBothHeaders_needsAValidKeyInEach_soDisagreeingHeadersAreRefused() {
+        // both valid, even two different configured keys (a rotation in progress): accepted
+        assertEquals(200, http.get("/v1/models", "X-API-Key", TestServer.KEY,
+                "Authorization", "Bearer " + TestServer.KEY).status());
+        assertEquals(200, http.get("/v1/models", "X-API-Key", TestServer.KEY,
+                "Authorization", "Bearer " + TestServer.OTHER_KEY).status());
+
+        // one valid, the other wrong or not a bearer key, in either order: refused
+        for (String[] mixed : new String[][]{
+                {"X-API-Key", TestServer.KEY, "Authorization", "Bearer wrong"},
+                {"X-API-Key", "wrong", "Authorization", "Bearer " + TestServer.KEY},
+                {"X-API-Key", TestServer.KEY, "Authorization", "Basic " + TestServer.KEY},
+                {"X-API-Key", "", "Authorization", "Bearer " + TestServer.KEY}}) {
+            Http.Response r = http.get("/v1/models", mixed);
+            assertError(r, 401, "unauthorized");
+            assertTrue(r.body().contains("every X-API-Key and Authorization header sent must hold a valid key"),
+                    r.body());
+        }
+    }
+
+    @Test
     void metrics_needsTheKeyOrItsToken_andExposesPrometheusText() {
         http.post("/v1/inference", body("abc", "demo", 2), KEY);
         // a request is counted once its response has been sent

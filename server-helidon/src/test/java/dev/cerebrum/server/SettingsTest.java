@@ -34,6 +34,7 @@ class SettingsTest {
         assertEquals(1 << 20, s.maxBodyBytes());
         assertEquals(100_000, s.maxPromptChars());
         assertEquals(4096, s.maxTokensLimit());
+        assertEquals(new ConnectionLimits(256, 32, Duration.ofSeconds(10), Duration.ofSeconds(60)), s.connections());
         assertEquals(Duration.ofSeconds(30), s.shutdownGrace());
         assertEquals(dir.resolve("logs"), s.logDir());
         assertEquals(dir.resolve("run"), s.runDir());
@@ -121,8 +122,10 @@ class SettingsTest {
         Map<String, String> base = Map.of("CEREBRUM_API_KEY", "s3cret-key");
         for (String[] bad : new String[][]{{"CEREBRUM_VPS_PORT", "70000"}, {"CEREBRUM_VPS_PORT", "http"},
                 {"MAX_CPU_PERCENT", "0"}, {"CEREBRUM_N_THREADS", "0"}, {"CEREBRUM_MAX_TOKENS_LIMIT", "-1"},
-                {"CEREBRUM_SHUTDOWN_GRACE_SECONDS", "0"}, {"ALLOWED_CM4_IP", "100.x.y.z"},
-                {"CEREBRUM_CPU_WINDOW_SECONDS", "0"}, {"CEREBRUM_CPU_WINDOW_SECONDS", "3601"}}) {
+                {"CEREBRUM_SHUTDOWN_GRACE_SECONDS", "0"}, {"ALLOWED_CM4_IP", "100.x.y.z"}, {"ALLOWED_CM4_IP", "   "},
+                {"CEREBRUM_CPU_WINDOW_SECONDS", "0"}, {"CEREBRUM_CPU_WINDOW_SECONDS", "3601"},
+                {"CEREBRUM_MAX_CONNECTIONS", "0"}, {"CEREBRUM_MAX_CONNECTIONS_PER_PEER", "300"},
+                {"CEREBRUM_HEADER_TIMEOUT_SECONDS", "0.01"}, {"CEREBRUM_IDLE_TIMEOUT_SECONDS", "7200"}}) {
             Map<String, String> vars = new HashMap<>(base);
             vars.put(bad[0], bad[1]);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Settings.from(vars, dir),

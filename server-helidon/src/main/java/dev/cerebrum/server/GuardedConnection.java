@@ -1,0 +1,485 @@
+package dev.cerebrum.server;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.buffers.DataWriter;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.common.concurrency.limits.LimitAlgorithm;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PeerInfo;
+import io.helidon.http.Headers;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerContext;
+import io.helidon.webserver.ProxyProtocolData;
+import io.helidon.webserver.Router;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.helidon.webserver.spi.ServerConnection;
+
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * One client connection as the {@link ConnectionGuard} sees it: Helidon's HTTP/1.1 connection inside, with the
+ * phase it is in and since when, so that the guard can close it when it waits too long.
+ *
+ * <p>The phase follows what happens: bytes arriving (through the reader this connection hands Helidon), a
+ * request being routed (through the request limit Helidon asks before it routes, and tells when it is done),
+ * and a request or response that says {@code Connection: close} (through header listeners). Helidon 4.5.0 answers
+ * such a request with that header but keeps the socket open (helidon-io/helidon#12324); this connection closes it
+ * after the response.
+ */
+final class GuardedConnection implements ServerConnection {
+    /** How long a refused or rejected client may take to finish sending, so it reads the answer, not a reset. */
+    static final Duration DRAIN_TIME = Duration.ofSeconds(1);
+    /**
+     * How long to wait for a refused client that has sent nothing yet: a client sends its request right after it
+     * connects, while an idle flood never does, and must not hold the refusal slots for long.
+     */
+    static final Duration QUIET_DRAIN_TIME = Duration.ofMillis(250);
+    private static final int DRAIN_MAX_BYTES = 64 * 1024;
+
+    /** What the connection is doing; timeouts apply to waiting phases only. */
+    enum Phase {
+        /** Opened, waiting for the first request's headers (header timeout from the opening). */
+        OPEN,
+        /** Receiving a later request's headers (header timeout from its first byte). */
+        HEADERS,
+        /**
+         * A request is being routed: streams last as long as they last, but a body that stops arriving for the
+         * header timeout ends it.
+         */
+        REQUEST,
+        /** Kept alive between requests (idle timeout). */
+        IDLE,
+        /** Answering a refusal or a request that is not HTTP/1.1, then reading what the client still sends. */
+        REPLYING,
+        /** Being closed. */
+        CLOSING
+    }
+
+    /** What the guard must do to a connection whose phase has run out of time. */
+    enum Expiry {
+        /** Nothing: still within its time, or in a phase without a timeout. */
+        NONE,
+        /** Close it without a word (it sent nothing of a request). */
+        CLOSE,
+        /** Answer 408 and close: part of a request's headers arrived, but not the rest in time. */
+        HEADERS_LATE,
+        /** Answer 408 and close: the request body stopped arriving for the header timeout. */
+        BODY_STALLED
+    }
+
+    /**
+     * Marks a connection to close after the response: when the request asks for it (Helidon answers with
+     * {@code Connection: close} but, in 4.5.0, keeps reading), or when the response says so (an unread body).
+     */
+    static final Http1ConnectionListener CLOSE_LISTENER = new Http1ConnectionListener() {
+        @Override
+        public void headers(ConnectionContext ctx, Headers headers) {
+            if (ctx instanceof Context c && headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
+                c.connection().closeAfterResponse = true;
+            }
+        }
+    };
+
+    private final ConnectionGuard guard;
+    private final ConnectionContext helidon;
+    private final Context context;
+    private final InetAddress peer;
+    private final boolean outsider;
+    private final ConnectionEvent refusal;
+    private volatile ServerConnection http1;
+    private volatile boolean closeAfterResponse;
+
+    private Phase phase = Phase.OPEN;
+    private long since = System.nanoTime();
+    private boolean bytesInPhase;
+    /** When the read Helidon is waiting in began, during a request (its body); 0 when it waits in none. */
+    private long bodyReadSince;
+
+    GuardedConnection(ConnectionGuard guard, ConnectionContext helidon, InetAddress peer, boolean outsider,
+                      ConnectionEvent refusal) {
+        this.guard = guard;
+        this.helidon = helidon;
+        this.context = new Context();
+        this.peer = peer;
+        this.outsider = outsider;
+        this.refusal = refusal;
+    }
+
+    /** The context to create Helidon's HTTP/1.1 connection with. */
+    ConnectionContext context() {
+        return context;
+    }
+
+    /** Sets the HTTP/1.1 connection this one runs, before it is handled. */
+    void attach(ServerConnection connection) {
+        this.http1 = connection;
+    }
+
+    InetAddress peer() {
+        return peer;
+    }
+
+    boolean outsider() {
+        return outsider;
+    }
+
+    /** Null for an admitted connection, else why it was refused. */
+    ConnectionEvent refusal() {
+        return refusal;
+    }
+
+    @Override
+    public void handle(Limit limit) throws InterruptedException {
+        try {
+            if (refusal != null) {
+                reply(guard.refusalError(refusal));
+                return;
+            }
+            switch (RequestLine.peek(context.reader, guard.maxRequestLineLength())) {
+                case HTTP_1_1 -> http1.handle(new PhaseLimit(limit));
+                case HTTP_1_0 -> replyNotHttp11(ApiError.of(505, "http_version_not_supported",
+                        "HTTP/1.0 is not supported: send the request as HTTP/1.1"));
+                case OTHER_VERSION -> replyNotHttp11(ApiError.of(505, "http_version_not_supported",
+                        "only HTTP/1.1 is supported"));
+                case NOT_HTTP -> replyNotHttp11(ApiError.of(400, "bad_request", "not an HTTP/1.1 request"));
+            }
+        } catch (DataReader.InsufficientDataAvailableException | CloseConnectionException e) {
+            // Closed before a complete request, or by a timeout: there is nobody to answer.
+        } finally {
+            guard.release(this);
+        }
+    }
+
+    @Override
+    public Duration idleTime() {
+        // The guard times connections out itself; Helidon's idle timer must never close one mid-stream.
+        return Duration.ZERO;
+    }
+
+    /**
+     * Closes the connection: at once when it waits for a request or answers a refusal, and after the running
+     * request when one is running and {@code interrupt} is false (a graceful stop).
+     */
+    @Override
+    public void close(boolean interrupt) {
+        boolean waiting;
+        synchronized (this) {
+            waiting = phase != Phase.REQUEST && phase != Phase.CLOSING;
+            if (waiting) {
+                enter(Phase.CLOSING);
+            }
+        }
+        ServerConnection c = http1;
+        if (c != null) {
+            c.close(interrupt);
+        }
+        if (waiting || interrupt) {
+            closeSocket();
+        }
+    }
+
+    /** Decides what to do when the phase has run out of time; moves an expired connection to closing. */
+    synchronized Expiry expire(long now, Duration headerTimeout, Duration idleTimeout) {
+        long waited = now - since;
+        Expiry expiry = switch (phase) {
+            case OPEN, HEADERS -> waited > headerTimeout.toNanos()
+                    ? (bytesInPhase ? Expiry.HEADERS_LATE : Expiry.CLOSE) : Expiry.NONE;
+            case REQUEST -> bodyReadSince != 0 && now - bodyReadSince > headerTimeout.toNanos()
+                    ? Expiry.BODY_STALLED : Expiry.NONE;
+            case IDLE -> waited > idleTimeout.toNanos() ? Expiry.CLOSE : Expiry.NONE;
+            case REPLYING -> waited > (bytesInPhase ? DRAIN_TIME : QUIET_DRAIN_TIME).toNanos()
+                    ? Expiry.CLOSE : Expiry.NONE;
+            case CLOSING -> Expiry.NONE;
+        };
+        if (expiry != Expiry.NONE) {
+            switch (phase) {
+                case IDLE -> guard.count(ConnectionEvent.IDLE_TIMEOUT, peer);
+                case REQUEST -> guard.count(ConnectionEvent.BODY_TIMEOUT, peer);
+                case OPEN, HEADERS -> guard.count(ConnectionEvent.HEADER_TIMEOUT, peer);
+                default -> {
+                }
+            }
+            enter(Phase.CLOSING);
+        }
+        return expiry;
+    }
+
+    /** Writes a final answer, from the guard's thread while the connection's own thread waits for bytes. */
+    void answerAndClose(ApiError error) {
+        try {
+            helidon.dataWriter().writeNow(BufferData.create(Errors.rawResponse(error, Exchange.requestId(null))));
+        } catch (RuntimeException e) {
+            // the client is gone already
+        }
+        closeSocket();
+    }
+
+    /** Closes the socket; the connection's thread, if it waits for bytes, then ends quietly. */
+    void closeSocket() {
+        try {
+            helidon.serverSocket().close();
+        } catch (RuntimeException e) {
+            // already closed
+        }
+    }
+
+    private void replyNotHttp11(ApiError error) {
+        guard.count(ConnectionEvent.NOT_HTTP, peer);
+        reply(error);
+    }
+
+    /**
+     * Answers and then reads what the client still sends, until it closes or {@link #DRAIN_TIME} is up (or
+     * {@link #QUIET_DRAIN_TIME} while it has sent nothing): closing with unread bytes would make the kernel reset
+     * the connection, and the client could lose the answer.
+     */
+    private void reply(ApiError error) {
+        synchronized (this) {
+            enter(Phase.REPLYING);
+        }
+        try {
+            DataWriter writer = helidon.dataWriter();
+            writer.writeNow(BufferData.create(Errors.rawResponse(error, Exchange.requestId(null))));
+            HelidonSocket socket = helidon.serverSocket();
+            for (int drained = 0; drained < DRAIN_MAX_BYTES; ) {
+                byte[] bytes = socket.get();
+                if (bytes == null) {
+                    break;
+                }
+                synchronized (this) {
+                    bytesInPhase = true;
+                }
+                drained += bytes.length;
+            }
+        } catch (RuntimeException e) {
+            // the client left, or the drain time ran out
+        }
+    }
+
+    private void enter(Phase next) {
+        phase = next;
+        since = System.nanoTime();
+        bytesInPhase = false;
+    }
+
+    private synchronized void bytesArrived() {
+        if (phase == Phase.IDLE) {
+            enter(Phase.HEADERS);
+        }
+        bytesInPhase = true;
+    }
+
+    /** True while the bytes of a request's headers have started to arrive but not ended. */
+    private synchronized boolean midHeaders() {
+        return phase == Phase.HEADERS || (phase == Phase.OPEN && bytesInPhase);
+    }
+
+    private synchronized void readStarts() {
+        bodyReadSince = phase == Phase.REQUEST ? System.nanoTime() : 0;
+    }
+
+    private synchronized void readEnds() {
+        bodyReadSince = 0;
+    }
+
+    private synchronized boolean closing() {
+        return phase == Phase.CLOSING;
+    }
+
+    private synchronized void requestStarted() {
+        enter(Phase.REQUEST);
+    }
+
+    private void requestEnded() {
+        if (closeAfterResponse) {
+            synchronized (this) {
+                enter(Phase.CLOSING);
+            }
+            // Ends Helidon's loop after this request; it then closes the socket.
+            http1.close(false);
+            return;
+        }
+        synchronized (this) {
+            if (phase == Phase.REQUEST) {
+                // Bytes of a pipelined request already read count as its headers arriving.
+                boolean pipelined = context.reader.available() > 0;
+                enter(pipelined ? Phase.HEADERS : Phase.IDLE);
+                bytesInPhase = pipelined;
+            }
+        }
+    }
+
+    /** Reads from the socket for Helidon, telling the connection what arrives. */
+    private byte[] read() {
+        byte[] bytes;
+        try {
+            readStarts();
+            bytes = helidon.serverSocket().get();
+        } catch (UncheckedIOException e) {
+            if (closing()) {
+                throw new CloseConnectionException("closed by the server", e);
+            }
+            if (midHeaders()) {
+                guard.count(ConnectionEvent.ABORTED, peer);
+                throw new CloseConnectionException("the connection failed in the middle of a request", e);
+            }
+            throw new ServerConnectionException("Failed to get data from socket", e);
+        } finally {
+            readEnds();
+        }
+        if (bytes == null) {
+            if (midHeaders()) {
+                // Helidon would answer 500 to the closed socket and log a stack trace at WARNING.
+                guard.count(ConnectionEvent.ABORTED, peer);
+                throw new CloseConnectionException("the client closed the connection in the middle of a request");
+            }
+            return null;
+        }
+        bytesArrived();
+        return bytes;
+    }
+
+    /** The request limit Helidon takes a permit from before it routes a request, and returns it to after. */
+    private final class PhaseLimit implements Limit {
+        private final Limit delegate;
+
+        PhaseLimit(Limit delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Optional<LimitAlgorithm.Token> tryAcquire() {
+            return delegate.tryAcquire().map(this::track);
+        }
+
+        @Override
+        public Optional<LimitAlgorithm.Token> tryAcquire(boolean wait) {
+            return delegate.tryAcquire(wait).map(this::track);
+        }
+
+        @Override
+        public LimitAlgorithm.Outcome tryAcquireOutcome(boolean wait) {
+            LimitAlgorithm.Outcome outcome = delegate.tryAcquireOutcome(wait);
+            if (outcome instanceof LimitAlgorithm.Outcome.Accepted accepted) {
+                return LimitAlgorithm.Outcome.immediateAcceptance(outcome.originName(), outcome.algorithmType(),
+                        track(accepted.token()));
+            }
+            return outcome;
+        }
+
+        @Override
+        public Limit copy() {
+            return delegate.copy();
+        }
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public String type() {
+            return delegate.type();
+        }
+
+        private LimitAlgorithm.Token track(LimitAlgorithm.Token token) {
+            requestStarted();
+            return new LimitAlgorithm.Token() {
+                @Override
+                public void dropped() {
+                    token.dropped();
+                    requestEnded();
+                }
+
+                @Override
+                public void ignore() {
+                    token.ignore();
+                    requestEnded();
+                }
+
+                @Override
+                public void success() {
+                    token.success();
+                    requestEnded();
+                }
+            };
+        }
+    }
+
+    /** Helidon's connection context, with a reader of this connection's own over the same socket. */
+    private final class Context implements ConnectionContext {
+        private final DataReader reader = DataReader.create(GuardedConnection.this::read);
+
+        GuardedConnection connection() {
+            return GuardedConnection.this;
+        }
+
+        @Override
+        public DataReader dataReader() {
+            return reader;
+        }
+
+        @Override
+        public ListenerContext listenerContext() {
+            return helidon.listenerContext();
+        }
+
+        @Override
+        public ExecutorService executor() {
+            return helidon.executor();
+        }
+
+        @Override
+        public DataWriter dataWriter() {
+            return helidon.dataWriter();
+        }
+
+        @Override
+        public Router router() {
+            return helidon.router();
+        }
+
+        @Override
+        public Optional<ProxyProtocolData> proxyProtocolData() {
+            return helidon.proxyProtocolData();
+        }
+
+        @Override
+        public HelidonSocket serverSocket() {
+            return helidon.serverSocket();
+        }
+
+        @Override
+        public PeerInfo remotePeer() {
+            return helidon.remotePeer();
+        }
+
+        @Override
+        public PeerInfo localPeer() {
+            return helidon.localPeer();
+        }
+
+        @Override
+        public boolean isSecure() {
+            return helidon.isSecure();
+        }
+
+        @Override
+        public String socketId() {
+            return helidon.socketId();
+        }
+
+        @Override
+        public String childSocketId() {
+            return helidon.childSocketId();
+        }
+    }
+}
