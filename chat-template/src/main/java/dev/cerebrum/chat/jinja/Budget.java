@@ -1,0 +1,73 @@
+package dev.cerebrum.chat.jinja;
+
+/**
+ * The bounds of one render: evaluation steps (bulk string and list work is charged by size), the size of
+ * any string, list or output buffer, and the nesting of macro calls and data structures.
+ */
+final class Budget {
+
+    private final long maxSteps;
+    private final int maxChars;
+    private final int maxDepth;
+    private long steps;
+    private int depth;
+
+    Budget(long maxSteps, int maxChars, int maxDepth) {
+        this.maxSteps = maxSteps;
+        this.maxChars = maxChars;
+        this.maxDepth = maxDepth;
+    }
+
+    /** One evaluation step. */
+    void step() {
+        if (++steps > maxSteps) {
+            throw exhausted();
+        }
+    }
+
+    /** Work proportional to {@code units} (list items, or characters / 16). */
+    void work(long units) {
+        steps += units;
+        if (steps > maxSteps) {
+            throw exhausted();
+        }
+    }
+
+    /** Charges for processing {@code length} characters. */
+    void chars(long length) {
+        work(length >> 4);
+    }
+
+    private JinjaRuntimeError exhausted() {
+        return JinjaRuntimeError.limit("the template needed more than " + maxSteps + " evaluation steps");
+    }
+
+    /** Refuses a string, list or output longer than the output limit. */
+    void checkSize(long size) {
+        if (size > maxChars) {
+            throw JinjaRuntimeError.limit("a value or the output would exceed " + maxChars + " characters or items");
+        }
+    }
+
+    /** Returns the string after checking its size and charging for it. */
+    String string(String value) {
+        checkSize(value.length());
+        chars(value.length());
+        return value;
+    }
+
+    void enter() {
+        if (++depth > maxDepth) {
+            depth--;
+            throw JinjaRuntimeError.limit("macro calls or data nest deeper than " + maxDepth + " levels");
+        }
+    }
+
+    void leave() {
+        depth--;
+    }
+
+    int maxDepth() {
+        return maxDepth;
+    }
+}
