@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Renders every template in templates/ with every case of conversations.json through Python jinja2,
 configured as Hugging Face transformers configures it (utils/chat_template_utils.py), and writes the
-expected outputs the Java fixture test compares against.
+expected outputs the Java fixture tests compare against. Also renders the snippets of
+../semantics/snippets.txt.
 
-    python3 generate.py            # needs python3-jinja2 (Debian) or `pip install jinja2`
+    /usr/bin/python3 generate.py     # needs python3-jinja2 (Debian) or `pip install jinja2`
 
 Writes:
     special-tokens.json              bos/eos per template (the rules are in SPECIAL_TOKENS below)
     expected/<template>/<case>.txt   the exact rendering (UTF-8, no newline added), or
     expected/<template>/<case>.error the jinja2 exception: first line its class, then its message
+    ../semantics/expected.json       per snippet {"output": ...} or {"error": class, "message": ..., "line": n}
 """
 import json
 import re
@@ -95,6 +97,44 @@ def render(env, source, case, corpus, tokens):
                            **tokens, **case.get("extra", {}))
 
 
+def parse_snippets(text):
+    """Records start with a line "=== name", then optional "vars: {json}" and "crlf: true" lines, then the
+    template up to the next record; the newline before the next record is not part of the template."""
+    records = []
+    for chunk in re.split(r"(?m)^=== ", text)[1:]:
+        name, _, body = chunk.partition("\n")
+        options = {}
+        while body.startswith(("vars: ", "crlf: ")):
+            line, _, body = body.partition("\n")
+            key, _, value = line.partition(": ")
+            options[key] = json.loads(value)
+        if body.endswith("\n"):
+            body = body[:-1]
+        if options.get("crlf"):
+            body = body.replace("\n", "\r\n")
+        records.append((name.strip(), body, options.get("vars", {})))
+    return records
+
+
+def render_snippets(env):
+    folder = HERE.parent / "semantics"
+    results = {}
+    for name, source, variables in parse_snippets((folder / "snippets.txt").read_text(encoding="utf-8")):
+        variables = dict(variables)
+        try:
+            template = env.from_string(source)
+            results[name] = {"output": template.render(
+                messages=variables.pop("messages", []), tools=variables.pop("tools", None), documents=None,
+                add_generation_prompt=variables.pop("add_generation_prompt", False), **variables)}
+        except Exception as e:  # every failure is an expected outcome, recorded as such
+            result = {"error": type(e).__name__, "message": str(e)}
+            if isinstance(e, jinja2.exceptions.TemplateSyntaxError):
+                result["line"] = e.lineno
+            results[name] = result
+    (folder / "expected.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"snippets: {len(results)}, {sum('error' in r for r in results.values())} raised", file=sys.stderr)
+
+
 def main():
     corpus = json.loads((HERE / "conversations.json").read_text(encoding="utf-8"))
     templates = sorted((HERE / "templates").glob("*.jinja"))
@@ -120,6 +160,7 @@ def main():
                 failed += 1
     print(f"jinja2 {jinja2.__version__}: {len(templates)} templates, {ok} rendered, {failed} raised",
           file=sys.stderr)
+    render_snippets(env)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,9 @@ final class Filters {
             }
             case "last" -> {
                 bind(name, args, kwargs, 0);
+                if (value instanceof LazyIter generator) {
+                    throw JinjaRuntimeError.type("'" + generator.typeName() + "' object is not reversible");
+                }
                 Iterator<Object> it = Py.iter(reversed(value, budget));
                 yield it.hasNext() ? it.next() : Undefined.hint("No last item, sequence was empty.");
             }

@@ -72,7 +72,7 @@ final class Globals {
         if (!args.isEmpty()) {
             Object source = args.get(0);
             if (source instanceof Map<?, ?> map) {
-                out.putAll(map);
+                map.forEach((k, v) -> Py.mapPut(out, k, v));
             } else {
                 Iterator<Object> it = Py.iter(source);
                 int index = 0;
@@ -83,13 +83,12 @@ final class Globals {
                         throw JinjaRuntimeError.type("dictionary update sequence element #" + index + " has length "
                                 + pair.size() + "; 2 is required");
                     }
-                    Py.checkHashable(pair.get(0));
-                    out.put(Py.key(pair.get(0)), pair.get(1));
+                    Py.mapPut(out, pair.get(0), pair.get(1));
                     index++;
                 }
             }
         }
-        out.putAll(kwargs);
+        kwargs.forEach((k, v) -> Py.mapPut(out, k, v));
         return out;
     }
 

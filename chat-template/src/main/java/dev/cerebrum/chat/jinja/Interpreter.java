@@ -191,17 +191,22 @@ final class Interpreter {
             return nested.toString();
         }) : null;
         LoopContext context = new LoopContext(items, depth0, recurse);
+        // jinja2 runs the else block unless some iteration reached the end of the body (a break or
+        // continue in every iteration counts as none)
+        boolean completed = false;
         for (Object item : items) {
             budget.step();
             context.advance();
             Scope body = new Scope(scope);
             body.set("loop", context);
             assign(f.target(), item, body);
-            if (exec(f.body(), body, out) == Flow.BREAK) {
+            Flow flow = exec(f.body(), body, out);
+            if (flow == Flow.BREAK) {
                 break;
             }
+            completed |= flow == Flow.NORMAL;
         }
-        if (items.isEmpty()) {
+        if (!completed && !f.orElse().isEmpty()) {
             return exec(f.orElse(), new Scope(scope), out);
         }
         return Flow.NORMAL;
@@ -268,8 +273,7 @@ final class Interpreter {
                 for (int i = 0; i < d.keys().size(); i++) {
                     Object key = eval(d.keys().get(i), scope);
                     Object value = eval(d.values().get(i), scope);
-                    Py.checkHashable(key);
-                    map.put(Py.key(key), value);
+                    Py.mapPut(map, key, value);
                 }
                 return map;
             }
@@ -278,7 +282,8 @@ final class Interpreter {
             }
             case Node.GetItem g -> {
                 Object object = eval(g.object(), scope);
-                return Py.getitem(object, eval(g.key(), scope));
+                Object key = eval(g.key(), scope);
+                return key instanceof PySlice slice ? slice.apply(object) : Py.getitem(object, key);
             }
             case Node.Slice s -> {
                 return new PySlice(optional(s.start(), scope), optional(s.stop(), scope), optional(s.step(), scope));

@@ -366,10 +366,54 @@ final class Py {
         return key instanceof Markup m ? m.value() : key;
     }
 
-    static Object mapGet(Map<?, ?> map, Object key) {
+    /**
+     * The key of {@code map} equal to {@code key} in Python's sense, or MISSING. Python's 1, 1.0 and True
+     * are one dict key, which Java's equals does not know.
+     */
+    static Object findKey(Map<?, ?> map, Object key) {
         Object k = key(key);
-        Object value = map.get(k);
-        return value != null || map.containsKey(k) ? value : MISSING;
+        if (map.containsKey(k)) {
+            return k;
+        }
+        if (PyNum.isNumber(k)) {
+            for (Object alias : numericAliases(k)) {
+                if (map.containsKey(alias)) {
+                    return alias;
+                }
+            }
+        }
+        return MISSING;
+    }
+
+    private static List<Object> numericAliases(Object k) {
+        List<Object> aliases = new ArrayList<>(3);
+        if (k instanceof Double d) {
+            if (d == Math.rint(d) && Math.abs(d) < 9.0e15) {
+                aliases.add((long) (double) d);
+            }
+        } else if (!(k instanceof BigInteger)) {
+            long l = PyNum.smallInt(k);
+            aliases.add(l);
+            if (Math.abs(l) < 9_000_000_000_000_000L) {
+                aliases.add((double) l);
+            }
+        }
+        if (PyNum.isNumber(k) && (PyNum.numEquals(k, 0L) || PyNum.numEquals(k, 1L))) {
+            aliases.add(PyNum.numEquals(k, 1L));
+        }
+        return aliases;
+    }
+
+    static Object mapGet(Map<?, ?> map, Object key) {
+        Object k = findKey(map, key);
+        return k == MISSING ? MISSING : map.get(k);
+    }
+
+    /** Python's {@code d[key] = value}: an equal existing key keeps its place and its own spelling. */
+    static void mapPut(Map<Object, Object> map, Object key, Object value) {
+        checkHashable(key);
+        Object existing = findKey(map, key);
+        map.put(existing == MISSING ? key(key) : existing, value);
     }
 
     // ---------------------------------------------------------------- sequences
@@ -552,9 +596,6 @@ final class Py {
 
     /** Python's {@code obj[key]}, or MISSING where Python raises TypeError or LookupError. */
     private static Object subscript(Object obj, Object key) {
-        if (key instanceof PySlice slice) {
-            return slice.apply(obj);
-        }
         switch (obj) {
             case null -> {
                 return MISSING;

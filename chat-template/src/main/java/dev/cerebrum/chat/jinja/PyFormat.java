@@ -451,7 +451,8 @@ final class PyFormat {
         if (values instanceof PyTuple tuple) {
             args = new ArrayList<>(tuple);
         } else {
-            args = new ArrayList<>(List.of(new Object[] {values}));
+            args = new ArrayList<>();
+            args.add(values);
             if (values instanceof Map<?, ?> map) {
                 mapping = map;
             }

@@ -6,11 +6,22 @@ import java.util.List;
 /** A slice {@code [start:stop:step]}; each part is an int or null (None). */
 record PySlice(Object start, Object stop, Object step) {
 
-    /** Python's {@code obj[slice]}, or {@link Py#MISSING} where Python raises TypeError. */
+    /**
+     * Python's {@code obj[start:stop:step]}. jinja2 compiles slices to plain Python subscription, without
+     * its getitem fallback, so errors raise instead of giving undefined.
+     */
     Object apply(Object obj) {
-        boolean sliceable = obj instanceof List || Py.isStr(obj);
-        if (!sliceable || !isIndex(start) || !isIndex(stop) || !isIndex(step)) {
-            return Py.MISSING;
+        if (Py.isUndefined(obj)) {
+            throw Py.undefinedError(obj);
+        }
+        if (obj instanceof java.util.Map) {
+            throw JinjaRuntimeError.type("unhashable type: 'slice'");
+        }
+        if (!(obj instanceof List) && !Py.isStr(obj)) {
+            throw JinjaRuntimeError.type("'" + Py.typeName(obj) + "' object is not subscriptable");
+        }
+        if (!isIndex(start) || !isIndex(stop) || !isIndex(step)) {
+            throw JinjaRuntimeError.type("slice indices must be integers or None or have an __index__ method");
         }
         long stride = step == null ? 1 : Py.index(step);
         if (stride == 0) {

@@ -108,7 +108,7 @@ final class PyStr {
                     return out;
                 }
                 if (out.size() >= maxsplit) {
-                    out.add(rstrip(s.substring(i), null));
+                    out.add(s.substring(i));
                     return out;
                 }
                 int start = i;
@@ -149,7 +149,7 @@ final class PyStr {
                     break;
                 }
                 if (out.size() >= maxsplit) {
-                    out.add(lstrip(s.substring(0, i), null));
+                    out.add(s.substring(0, i));
                     break;
                 }
                 int end = i;
