@@ -187,6 +187,20 @@ class ChatTemplateTest {
     }
 
     @Test
+    void repeatedWorkOnLargeValues_isChargedBySize() {
+        for (String work : List.of("big|upper", "big|string", "big == big ~ ''", "'y' in big", "big|tojson",
+                "biglist == other", "biglist|string", "big.split('x')")) {
+            // 100,000 iterations are 300,000 steps or so; only charging the work on the large value exceeds 5 M
+            ChatTemplate template = ChatTemplate.parse("{% set big = 'x' * 1000000 %}{% set biglist = range(100000)|list %}"
+                    + "{% set other = biglist|list %}{% for i in range(100000) %}{% set r = " + work + " %}{% endfor %}",
+                    new RenderLimits(8_000_000, 5_000_000, 128));
+            TemplateRenderException e = assertTimeoutPreemptively(DOES_NOT_STALL,
+                    () -> assertThrows(TemplateRenderException.class, () -> template.render(TemplateInput.of(List.of()))), work);
+            assertEquals(TemplateRenderException.Reason.LIMIT_EXCEEDED, e.reason(), work);
+        }
+    }
+
+    @Test
     void output_isBoundedByTheConfiguredLimit() {
         ChatTemplate template = ChatTemplate.parse("{% for m in messages %}{{ m.content }}{% endfor %}",
                 new RenderLimits(1_000, 1_000_000, 16));

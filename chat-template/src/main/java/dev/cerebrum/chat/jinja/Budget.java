@@ -6,6 +6,13 @@ package dev.cerebrum.chat.jinja;
  */
 final class Budget {
 
+    /**
+     * The budget of the render running on this thread. Value helpers deep inside comparisons, membership
+     * tests and printing charge it, so that repeating such work on large values in a loop cannot run for
+     * hours; every other caller passes its budget explicitly.
+     */
+    private static final ThreadLocal<Budget> ACTIVE = new ThreadLocal<>();
+
     private final long maxSteps;
     private final int maxChars;
     private final int maxDepth;
@@ -16,6 +23,24 @@ final class Budget {
         this.maxSteps = maxSteps;
         this.maxChars = maxChars;
         this.maxDepth = maxDepth;
+    }
+
+    /** Makes this the budget {@link #charge} uses on this thread until {@link #deactivate}. */
+    Budget activate() {
+        ACTIVE.set(this);
+        return this;
+    }
+
+    static void deactivate() {
+        ACTIVE.remove();
+    }
+
+    /** Charges work to the render running on this thread, if any. */
+    static void charge(long units) {
+        Budget budget = ACTIVE.get();
+        if (budget != null) {
+            budget.work(units);
+        }
     }
 
     /** One evaluation step. */
@@ -65,9 +90,5 @@ final class Budget {
 
     void leave() {
         depth--;
-    }
-
-    int maxDepth() {
-        return maxDepth;
     }
 }

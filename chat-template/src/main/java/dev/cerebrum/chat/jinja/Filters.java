@@ -183,6 +183,7 @@ final class Filters {
             case "reverse" -> {
                 bind(name, args, kwargs, 0);
                 if (Py.isStr(value)) {
+                    budget.chars(Py.text(value).length());
                     String reversed = new StringBuilder(Py.text(value)).reverse().toString();
                     yield value instanceof Markup ? new Markup(reversed) : reversed;
                 }
@@ -206,7 +207,9 @@ final class Filters {
             }
             case "string" -> {
                 bind(name, args, kwargs, 0);
-                yield softStr(value);
+                Object text = softStr(value);
+                budget.chars(Py.text(text).length());
+                yield text;
             }
             case "sum" -> {
                 Object[] a = bind(name, args, kwargs, 0, "attribute", "start");
@@ -226,7 +229,7 @@ final class Filters {
             }
             case "title" -> {
                 bind(name, args, kwargs, 0);
-                yield title(Py.str(value));
+                yield textOp(Py.str(value), Filters::title);
             }
             case "trim" -> {
                 Object[] a = bind(name, args, kwargs, 0, "chars");
@@ -244,7 +247,9 @@ final class Filters {
             }
             case "wordcount" -> {
                 bind(name, args, kwargs, 0);
-                yield wordcount(Py.str(value));
+                String text = Py.str(value);
+                budget.chars(text.length());
+                yield wordcount(text);
             }
             case "tojson" -> {
                 Object[] a = bind(name, args, kwargs, 0, "ensure_ascii", "indent", "separators", "sort_keys");
@@ -266,10 +271,10 @@ final class Filters {
 
     /** A str operation on {@code soft_str(value)}: the result is Markup when the value was. */
     private static Object textOp(Object value, UnaryOperator<String> op) {
-        if (value instanceof Markup markup) {
-            return new Markup(op.apply(markup.value()));
-        }
-        return op.apply(Py.str(value));
+        String text = value instanceof Markup markup ? markup.value() : Py.str(value);
+        Budget.charge(text.length() >> 4);
+        String result = op.apply(text);
+        return value instanceof Markup ? new Markup(result) : result;
     }
 
     // ---------------------------------------------------------------- attribute getters

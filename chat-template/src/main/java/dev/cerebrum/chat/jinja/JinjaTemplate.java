@@ -39,11 +39,13 @@ public final class JinjaTemplate {
         Budget budget = new Budget(maxSteps, maxChars, maxDepth);
         Map<String, Object> converted = new LinkedHashMap<>();
         variables.forEach((name, value) -> converted.put(name, toPython(value, 0, maxDepth)));
-        Interpreter interpreter = new Interpreter(budget);
+        Interpreter interpreter = new Interpreter(budget.activate());
         try {
             return interpreter.render(body, Globals.create(clock), converted);
         } catch (StackOverflowError e) {
             throw JinjaRuntimeError.limit("the template recursed too deeply");
+        } finally {
+            Budget.deactivate();
         }
     }
 

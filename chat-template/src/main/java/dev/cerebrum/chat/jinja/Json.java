@@ -166,6 +166,7 @@ final class Json {
     }
 
     private void string(String s) {
+        budget.chars(s.length());
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

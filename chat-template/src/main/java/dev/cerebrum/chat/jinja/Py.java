@@ -131,6 +131,7 @@ final class Py {
     }
 
     private static void repr(Object v, StringBuilder out, Set<Object> active, int depth) {
+        Budget.charge(1 + (v instanceof String s ? s.length() >> 4 : 0));
         if (depth > MAX_NESTING) {
             throw JinjaRuntimeError.limit("a value nests deeper than " + MAX_NESTING + " levels");
         }
@@ -216,6 +217,7 @@ final class Py {
     }
 
     private static boolean eq(Object a, Object b, int depth) {
+        Budget.charge(1 + (a instanceof String s ? s.length() >> 4 : 0));
         if (depth > MAX_NESTING) {
             throw JinjaRuntimeError.limit("a value nests deeper than " + MAX_NESTING + " levels");
         }
@@ -288,6 +290,7 @@ final class Py {
     }
 
     private static int order(Node.Op op, Object a, Object b, int depth) {
+        Budget.charge(1);
         if (depth > MAX_NESTING) {
             throw JinjaRuntimeError.limit("a value nests deeper than " + MAX_NESTING + " levels");
         }
@@ -510,9 +513,11 @@ final class Py {
     static boolean contains(Object container, Object item) {
         switch (container) {
             case String s -> {
+                Budget.charge(s.length() >> 4);
                 return text(requireStrOperand(item)).isEmpty() || s.contains(text(item));
             }
             case Markup m -> {
+                Budget.charge(m.value().length() >> 4);
                 return m.value().contains(text(requireStrOperand(item)));
             }
             case Map<?, ?> m -> {
@@ -672,6 +677,15 @@ final class Py {
                 + typeName(b) + "'");
     }
 
+    /** An operator defined on numbers only. */
+    private static Object numeric(String op, Object a, Object b, java.util.function.BinaryOperator<Object> apply) {
+        checkDefined(a, b);
+        if (PyNum.isNumber(a) && PyNum.isNumber(b)) {
+            return apply.apply(a, b);
+        }
+        throw unsupported(op, a, b);
+    }
+
     static Object add(Object a, Object b, Budget budget) {
         checkDefined(a, b);
         if (PyNum.isNumber(a) && PyNum.isNumber(b)) {
@@ -683,7 +697,8 @@ final class Py {
             }
             budget.checkSize((long) text(a).length() + text(b).length());
             if (a instanceof Markup || b instanceof Markup) {
-                return new Markup(Markup.escaped(a) + Markup.escaped(b));
+                String joined = Markup.escaped(a) + Markup.escaped(b);
+                return new Markup(budget.string(joined));
             }
             return budget.string(text(a) + text(b));
         }
@@ -703,11 +718,7 @@ final class Py {
     }
 
     static Object sub(Object a, Object b) {
-        checkDefined(a, b);
-        if (PyNum.isNumber(a) && PyNum.isNumber(b)) {
-            return PyNum.sub(a, b);
-        }
-        throw unsupported("-", a, b);
+        return numeric("-", a, b, PyNum::sub);
     }
 
     static Object mul(Object a, Object b, Budget budget) {
@@ -741,19 +752,11 @@ final class Py {
     }
 
     static Object div(Object a, Object b) {
-        checkDefined(a, b);
-        if (PyNum.isNumber(a) && PyNum.isNumber(b)) {
-            return PyNum.trueDiv(a, b);
-        }
-        throw unsupported("/", a, b);
+        return numeric("/", a, b, PyNum::trueDiv);
     }
 
     static Object floorDiv(Object a, Object b) {
-        checkDefined(a, b);
-        if (PyNum.isNumber(a) && PyNum.isNumber(b)) {
-            return PyNum.floorDiv(a, b);
-        }
-        throw unsupported("//", a, b);
+        return numeric("//", a, b, PyNum::floorDiv);
     }
 
     static Object mod(Object a, Object b, Budget budget) {
@@ -769,11 +772,7 @@ final class Py {
     }
 
     static Object pow(Object a, Object b) {
-        checkDefined(a, b);
-        if (PyNum.isNumber(a) && PyNum.isNumber(b)) {
-            return PyNum.pow(a, b);
-        }
-        throw unsupported("** or pow()", a, b);
+        return numeric("** or pow()", a, b, PyNum::pow);
     }
 
     static Object neg(Object a) {

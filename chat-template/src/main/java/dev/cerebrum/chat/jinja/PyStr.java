@@ -432,24 +432,23 @@ final class PyStr {
         return !s.isEmpty() && s.codePoints().allMatch(test);
     }
 
+    /** Python's {@code islower()}: some cased character and no upper or title case one. */
     static boolean isLowerStr(String s) {
-        boolean cased = false;
-        for (int c : codePoints(s)) {
-            if (Character.isUpperCase(c) || Character.isTitleCase(c)) {
-                return false;
-            }
-            cased |= Character.isLowerCase(c);
-        }
-        return cased;
+        return casedOnly(s, true);
     }
 
+    /** Python's {@code isupper()}: some cased character and no lower or title case one. */
     static boolean isUpperStr(String s) {
+        return casedOnly(s, false);
+    }
+
+    private static boolean casedOnly(String s, boolean lower) {
         boolean cased = false;
         for (int c : codePoints(s)) {
-            if (Character.isLowerCase(c) || Character.isTitleCase(c)) {
+            if ((lower ? Character.isUpperCase(c) : Character.isLowerCase(c)) || Character.isTitleCase(c)) {
                 return false;
             }
-            cased |= Character.isUpperCase(c);
+            cased |= lower ? Character.isLowerCase(c) : Character.isUpperCase(c);
         }
         return cased;
     }

@@ -32,7 +32,7 @@ final class Tests {
             case "boolean" -> noArgs(name, value, args, kwargs) instanceof Boolean;
             case "false" -> Boolean.FALSE.equals(noArgs(name, value, args, kwargs));
             case "true" -> Boolean.TRUE.equals(noArgs(name, value, args, kwargs));
-            case "integer" -> noArgs(name, value, args, kwargs) instanceof Long || value instanceof java.math.BigInteger;
+            case "integer" -> PyNum.isInt(noArgs(name, value, args, kwargs)) && !(value instanceof Boolean);
             case "float" -> noArgs(name, value, args, kwargs) instanceof Double;
             case "number" -> PyNum.isNumber(noArgs(name, value, args, kwargs));
             case "string" -> Py.isStr(noArgs(name, value, args, kwargs));
