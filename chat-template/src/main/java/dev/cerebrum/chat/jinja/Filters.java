@@ -134,7 +134,7 @@ final class Filters {
             }
             case "items" -> {
                 bind(name, args, kwargs, 0);
-                yield new LazyIter("generator", () -> {
+                yield LazyIter.generator("do_items", () -> {
                     if (Py.isUndefined(value)) {
                         return Collections.emptyIterator();
                     }
@@ -238,8 +238,8 @@ final class Filters {
             }
             case "truncate" -> {
                 Object[] a = bind(name, args, kwargs, 0, "length", "killwords", "end", "leeway");
-                yield truncate(Py.str(value), Args.integer(Args.or(a[0], 255L)), Py.truthy(Args.or(a[1], false)),
-                        Py.str(Args.or(a[2], "...")), Args.integer(Args.or(Args.or(a[3], null) == null ? 5L : a[3], 5L)));
+                yield truncate(value, Args.integer(Args.or(a[0], 255L)), Py.truthy(Args.or(a[1], false)),
+                        Py.str(Args.or(a[2], "...")), Args.integer(Args.or(a[3], null) == null ? 5L : a[3]));
             }
             case "unique" -> {
                 Object[] a = bind(name, args, kwargs, 0, "case_sensitive", "attribute");
@@ -338,7 +338,7 @@ final class Filters {
     // ---------------------------------------------------------------- sequences
 
     private static LazyIter batch(Object value, long size, Object fill) {
-        return new LazyIter("generator", () -> {
+        return LazyIter.generator("do_batch", () -> {
             Iterator<Object> source = Py.iter(value);
             return new Iterator<>() {
                 @Override
@@ -367,7 +367,7 @@ final class Filters {
     }
 
     private static LazyIter slice(Object value, long slices, Object fill, Budget budget) {
-        return new LazyIter("generator", () -> {
+        return LazyIter.generator("sync_do_slice", () -> {
             List<Object> seq = Py.toList(value, budget);
             if (slices <= 0) {
                 throw JinjaRuntimeError.type("integer division or modulo by zero");
@@ -399,7 +399,7 @@ final class Filters {
             List<Object> items = Py.toList(value, budget);
             Collections.reverse(items);
             String type = value instanceof Map ? "dict_reversekeyiterator" : "list_reverseiterator";
-            return new LazyIter(type, items::iterator);
+            return LazyIter.iterator(type, items::iterator);
         }
         if (value instanceof LazyIter) {
             List<Object> items = Py.toList(value, budget);
@@ -409,7 +409,7 @@ final class Filters {
         if (Py.isStr(value)) {
             List<Object> items = Py.toList(value, budget);
             Collections.reverse(items);
-            return new LazyIter("reversed", items::iterator);
+            return LazyIter.iterator("reversed", items::iterator);
         }
         throw JinjaRuntimeError.type("argument must be iterable");
     }
@@ -457,7 +457,7 @@ final class Filters {
 
     private static LazyIter unique(Object value, boolean caseSensitive, Object attribute, Budget budget) {
         Function<Object, Object> getter = attrGetter(attribute, null, !caseSensitive);
-        return new LazyIter("generator", () -> {
+        return LazyIter.generator("do_unique", () -> {
             List<Object> out = new ArrayList<>();
             List<Object> seen = new ArrayList<>();
             Iterator<Object> it = Py.iter(value);
@@ -514,7 +514,7 @@ final class Filters {
     }
 
     private static LazyIter map(Interpreter in, Object value, List<Object> args, Map<String, Object> kwargs) {
-        return new LazyIter("generator", () -> {
+        return LazyIter.generator("sync_do_map", () -> {
             if (!Py.truthy(value)) {
                 return Collections.emptyIterator();
             }
@@ -557,7 +557,7 @@ final class Filters {
 
     private static LazyIter selectOrReject(Interpreter in, Object value, List<Object> args, Map<String, Object> kwargs,
                                            boolean reject, boolean lookupAttribute) {
-        return new LazyIter("generator", () -> {
+        return LazyIter.generator("select_or_reject", () -> {
             if (!Py.truthy(value)) {
                 return Collections.emptyIterator();
             }
@@ -730,16 +730,21 @@ final class Filters {
         return c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || PyStr.isSpace(c);
     }
 
-    private static String truncate(String s, long length, boolean killwords, String end, long leeway) {
+    /** jinja2's {@code truncate}: the value is used as it is, so anything with a length short enough passes. */
+    private static Object truncate(Object value, long length, boolean killwords, String end, long leeway) {
         if (length < PyStr.length(end)) {
             throw JinjaRuntimeError.type("expected length >= " + PyStr.length(end) + ", got " + length);
         }
         if (leeway < 0) {
             throw JinjaRuntimeError.type("expected leeway >= 0, got " + leeway);
         }
-        if (PyStr.length(s) <= length + leeway) {
-            return s;
+        if (Py.len(value) <= length + leeway) {
+            return value;
         }
+        if (!Py.isStr(value)) {
+            throw JinjaRuntimeError.type("'" + Py.typeName(value) + "' object has no attribute 'rsplit'");
+        }
+        String s = Py.text(value);
         String head = s.substring(0, PyStr.offset(s, (int) (length - PyStr.length(end))));
         if (killwords) {
             return head + end;

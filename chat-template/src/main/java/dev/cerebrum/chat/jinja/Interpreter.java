@@ -283,7 +283,11 @@ final class Interpreter {
             case Node.GetItem g -> {
                 Object object = eval(g.object(), scope);
                 Object key = eval(g.key(), scope);
-                return key instanceof PySlice slice ? slice.apply(object) : Py.getitem(object, key);
+                if (key instanceof PySlice slice) {
+                    Object sliced = slice.apply(object, Folding.isConstant(g));
+                    return sliced == Py.MISSING ? Undefined.missing(object, key) : sliced;
+                }
+                return Py.getitem(object, key);
             }
             case Node.Slice s -> {
                 return new PySlice(optional(s.start(), scope), optional(s.stop(), scope), optional(s.step(), scope));
@@ -366,7 +370,7 @@ final class Interpreter {
             case DIV -> Py.div(left, right);
             case FLOORDIV -> Py.floorDiv(left, right);
             case MOD -> Py.mod(left, right, budget);
-            case POW -> Py.pow(left, right);
+            case POW -> Folding.losesParentheses(b, left) ? Py.neg(Py.pow(Py.neg(left), right)) : Py.pow(left, right);
             default -> throw new IllegalStateException(b.op().name());
         };
     }

@@ -11,16 +11,33 @@ import java.util.function.Supplier;
 final class LazyIter implements Iterable<Object> {
 
     private final String typeName;
+    private final String function;
     private Supplier<Iterator<Object>> source;
     private Iterator<Object> iterator;
 
-    LazyIter(String typeName, Supplier<Iterator<Object>> source) {
+    /** A generator made by the jinja2 function {@code function} (it shows in the repr). */
+    static LazyIter generator(String function, Supplier<Iterator<Object>> source) {
+        return new LazyIter("generator", function, source);
+    }
+
+    /** An iterator object such as {@code list_reverseiterator}. */
+    static LazyIter iterator(String typeName, Supplier<Iterator<Object>> source) {
+        return new LazyIter(typeName, null, source);
+    }
+
+    private LazyIter(String typeName, String function, Supplier<Iterator<Object>> source) {
         this.typeName = typeName;
+        this.function = function;
         this.source = source;
     }
 
     String typeName() {
         return typeName;
+    }
+
+    /** Python's repr, with a fixed address of the usual length (so lengths and word counts match). */
+    String repr() {
+        return "<" + typeName + " object " + (function == null ? "" : function + " ") + "at 0x7f0000000000>";
     }
 
     @Override

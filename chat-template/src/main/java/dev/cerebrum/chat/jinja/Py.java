@@ -78,6 +78,7 @@ final class Py {
             case Namespace n -> "Namespace";
             case LoopContext l -> "LoopContext";
             case Interpreter.MacroValue m -> "Macro";
+            case PySlice s -> "slice";
             default -> "builtin_function_or_method";
         };
     }
@@ -173,11 +174,22 @@ final class Py {
                 reprMap(n.attributes, out, active, depth);
                 out.append('>');
             }
-            case LazyIter g -> out.append('<').append(g.typeName()).append(" object>");
+            case LazyIter g -> out.append(g.repr());
             case PyCallable c -> out.append(c.repr());
             case Undefined u -> out.append("Undefined");
             case Unsafe u -> out.append("Undefined");
-            default -> out.append(str(v));
+            case PySlice s -> {
+                out.append("slice(");
+                repr(s.start(), out, active, depth + 1);
+                out.append(", ");
+                repr(s.stop(), out, active, depth + 1);
+                out.append(", ");
+                repr(s.step(), out, active, depth + 1);
+                out.append(')');
+            }
+            case Boolean b -> out.append(str(b));
+            case Number n -> out.append(str(n));
+            default -> out.append('<').append(typeName(v)).append(" object>");
         }
     }
 
@@ -760,13 +772,14 @@ final class Py {
     }
 
     static Object mod(Object a, Object b, Budget budget) {
+        if (isStr(a)) {
+            // str's own % accepts any right operand, Undefined included (it prints as nothing)
+            String formatted = budget.string(PyFormat.percent(text(a), b, a instanceof Markup));
+            return a instanceof Markup ? new Markup(formatted) : formatted;
+        }
         checkDefined(a, b);
         if (PyNum.isNumber(a) && PyNum.isNumber(b)) {
             return PyNum.mod(a, b);
-        }
-        if (isStr(a)) {
-            String formatted = budget.string(PyFormat.percent(text(a), b, a instanceof Markup));
-            return a instanceof Markup ? new Markup(formatted) : formatted;
         }
         throw unsupported("%", a, b);
     }

@@ -550,7 +550,10 @@ final class PyFormat {
             };
             out.append(piece);
         }
-        if (mapping == null && next < args.size()) {
+        // Python skips this check when the operand supports item access (a list, a dict, Undefined...)
+        boolean subscriptable = Py.isList(values) || values instanceof Map || values instanceof PyRange
+                || Py.isUndefined(values);
+        if (!subscriptable && next < args.size()) {
             throw JinjaRuntimeError.type("not all arguments converted during string formatting");
         }
         return out.toString();

@@ -8,20 +8,26 @@ record PySlice(Object start, Object stop, Object step) {
 
     /**
      * Python's {@code obj[start:stop:step]}. jinja2 compiles slices to plain Python subscription, without
-     * its getitem fallback, so errors raise instead of giving undefined.
+     * its getitem fallback, so a type error raises; only a slice it folded at compile time ({@code folded})
+     * went through the fallback, and then a type error gives {@link Py#MISSING} (undefined).
      */
-    Object apply(Object obj) {
+    Object apply(Object obj, boolean folded) {
         if (Py.isUndefined(obj)) {
             throw Py.undefinedError(obj);
         }
+        String typeError = null;
         if (obj instanceof java.util.Map) {
-            throw JinjaRuntimeError.type("unhashable type: 'slice'");
+            typeError = "unhashable type: 'slice'";
+        } else if (!(obj instanceof List) && !Py.isStr(obj)) {
+            typeError = "'" + Py.typeName(obj) + "' object is not subscriptable";
+        } else if (!isIndex(start) || !isIndex(stop) || !isIndex(step)) {
+            typeError = "slice indices must be integers or None or have an __index__ method";
         }
-        if (!(obj instanceof List) && !Py.isStr(obj)) {
-            throw JinjaRuntimeError.type("'" + Py.typeName(obj) + "' object is not subscriptable");
-        }
-        if (!isIndex(start) || !isIndex(stop) || !isIndex(step)) {
-            throw JinjaRuntimeError.type("slice indices must be integers or None or have an __index__ method");
+        if (typeError != null) {
+            if (folded) {
+                return Py.MISSING;
+            }
+            throw JinjaRuntimeError.type(typeError);
         }
         long stride = step == null ? 1 : Py.index(step);
         if (stride == 0) {
