@@ -184,6 +184,13 @@ class ChatTemplateTest {
         assertEquals(TemplateRenderException.Reason.LIMIT_EXCEEDED, repeat.reason());
         TemplateRenderException list = renderFails("{{ ([1] * 100000) * 100000 }}");
         assertEquals(TemplateRenderException.Reason.LIMIT_EXCEEDED, list.reason());
+        TemplateRenderException squaring = renderFails(
+                "{% set ns = namespace(x=3) %}{% for i in range(40) %}{% set ns.x = ns.x * ns.x %}{% endfor %}");
+        assertEquals(TemplateRenderException.Reason.LIMIT_EXCEEDED, squaring.reason());
+        TemplateRenderException padding = renderFails("{{ '{:>4000000000}'.format('x') }}|{{ 'x'|indent(4000000000) }}");
+        assertEquals(TemplateRenderException.Reason.LIMIT_EXCEEDED, padding.reason());
+        TemplateRenderException batch = renderFails("{{ [1]|batch(4000000000, 0)|list }}");
+        assertEquals(TemplateRenderException.Reason.LIMIT_EXCEEDED, batch.reason());
     }
 
     @Test

@@ -43,6 +43,14 @@ final class Budget {
         }
     }
 
+    /** Refuses a size the render running on this thread may not build, if any render is running. */
+    static void requireSize(long size) {
+        Budget budget = ACTIVE.get();
+        if (budget != null) {
+            budget.checkSize(size);
+        }
+    }
+
     /** One evaluation step. */
     void step() {
         if (++steps > maxSteps) {

@@ -66,7 +66,7 @@ final class Filters {
             }
             case "batch" -> {
                 Object[] a = bind(name, args, kwargs, 1, "linecount", "fill_with");
-                yield batch(value, Args.integer(a[0]), Args.or(a[1], null));
+                yield batch(value, Args.integer(a[0]), Args.or(a[1], null), budget);
             }
             case "capitalize" -> {
                 bind(name, args, kwargs, 0);
@@ -337,7 +337,7 @@ final class Filters {
 
     // ---------------------------------------------------------------- sequences
 
-    private static LazyIter batch(Object value, long size, Object fill) {
+    private static LazyIter batch(Object value, long size, Object fill, Budget budget) {
         return LazyIter.generator("do_batch", () -> {
             Iterator<Object> source = Py.iter(value);
             return new Iterator<>() {
@@ -356,6 +356,7 @@ final class Filters {
                         chunk.add(source.next());
                     }
                     if (!source.hasNext() && fill != null) {
+                        budget.checkSize(size);
                         while (chunk.size() < size) {
                             chunk.add(fill);
                         }
@@ -672,7 +673,14 @@ final class Filters {
     // ---------------------------------------------------------------- text
 
     private static Object indent(Object value, Object width, boolean first, boolean blank, Budget budget) {
-        String indention = Py.isStr(width) ? Py.text(width) : " ".repeat((int) Math.max(0, Math.min(Args.integer(width), 10_000)));
+        String indention;
+        if (Py.isStr(width)) {
+            indention = Py.text(width);
+        } else {
+            long spaces = Math.max(0, Args.integer(width));
+            budget.checkSize(spaces);
+            indention = " ".repeat((int) spaces);
+        }
         if (Py.isUndefined(value)) {
             throw Py.undefinedError(value);
         }

@@ -37,7 +37,13 @@ final class Json {
                         Budget budget) {
         String indentText = null;
         if (indent != null) {
-            indentText = Py.isStr(indent) ? Py.text(indent) : " ".repeat((int) Math.max(0, Math.min(Args.integer(indent), 1000)));
+            if (Py.isStr(indent)) {
+                indentText = Py.text(indent);
+            } else {
+                long spaces = Math.max(0, Args.integer(indent));
+                budget.checkSize(spaces);
+                indentText = " ".repeat((int) spaces);
+            }
         }
         String itemSeparator = indentText == null ? ", " : ",";
         String keySeparator = ": ";
@@ -64,7 +70,7 @@ final class Json {
             case null -> out.append("null");
             case Boolean b -> out.append(b ? "true" : "false");
             case Long l -> out.append(l);
-            case java.math.BigInteger b -> out.append(b);
+            case java.math.BigInteger b -> out.append(PyNum.intText(b));
             case Double d -> out.append(floatText(d));
             case String s -> string(s);
             case Markup m -> string(m.value());
@@ -97,6 +103,7 @@ final class Json {
 
     private void newline(int level) {
         if (indent != null) {
+            budget.checkSize(out.length() + 1L + (long) level * indent.length());
             out.append('\n');
             for (int i = 0; i < level; i++) {
                 out.append(indent);
@@ -160,7 +167,7 @@ final class Json {
             case Boolean b -> b ? "true" : "false";
             case null -> "null";
             case Long l -> l.toString();
-            case java.math.BigInteger b -> b.toString();
+            case java.math.BigInteger b -> PyNum.intText(b);
             default -> throw JinjaRuntimeError.type("keys must be str, int, float, bool or None, not " + Py.typeName(key));
         };
     }

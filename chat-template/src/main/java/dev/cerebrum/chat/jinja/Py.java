@@ -116,7 +116,7 @@ final class Py {
             case Markup m -> m.value();
             case Boolean b -> b ? "True" : "False";
             case Long l -> l.toString();
-            case BigInteger b -> b.toString();
+            case BigInteger b -> PyNum.intText(b);
             case Double d -> PyNum.repr(d);
             case Undefined u -> "";
             case Unsafe u -> "";

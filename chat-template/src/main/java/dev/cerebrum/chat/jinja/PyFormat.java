@@ -401,7 +401,7 @@ final class PyFormat {
                 i++;
             }
             if (i > start) {
-                s.width = Long.parseLong(spec.substring(start, Math.min(i, start + 9)));
+                s.width = Long.parseLong(spec.substring(start, Math.min(i, start + 18)));
             }
             if (i < n && (spec.charAt(i) == ',' || spec.charAt(i) == '_')) {
                 s.grouping = spec.charAt(i++);
@@ -431,6 +431,7 @@ final class PyFormat {
             if (width <= len) {
                 return signText + body;
             }
+            Budget.requireSize(width);
             int padding = (int) (width - len);
             String f = String.valueOf(fill);
             return switch (a) {

@@ -112,7 +112,31 @@ final class PyNum {
                 return lo;
             }
         }
-        return normalize(big(a).multiply(big(b)));
+        BigInteger left = big(a);
+        BigInteger right = big(b);
+        checkBits((long) left.bitLength() + right.bitLength());
+        return normalize(left.multiply(right));
+    }
+
+    /** Refuses integers beyond {@link #MAX_POW_BITS} bits and charges big-number work by size. */
+    private static void checkBits(long bits) {
+        if (bits > MAX_POW_BITS) {
+            throw JinjaRuntimeError.limit("an integer would be too large");
+        }
+        Budget.charge(bits >> 6);
+    }
+
+    /**
+     * Python's {@code str(int)}. Python 3.11 refuses to print an int of more than 4300 digits
+     * ({@code sys.int_info.default_max_str_digits}), so this does too.
+     */
+    static String intText(BigInteger value) {
+        String text = value.toString();
+        if (value.bitLength() > 14_000 && text.length() - (value.signum() < 0 ? 1 : 0) > 4300) {
+            throw JinjaRuntimeError.type("Exceeds the limit (4300 digits) for integer string conversion;"
+                    + " use sys.set_int_max_str_digits() to increase the limit");
+        }
+        return text;
     }
 
     static Object trueDiv(Object a, Object b) {
@@ -213,6 +237,7 @@ final class PyNum {
                     }
                     throw JinjaRuntimeError.limit("an integer power would be too large");
                 }
+                checkBits(bits * exponent.longValue());
                 return normalize(base.pow(exponent.intValue()));
             }
             if (base.signum() == 0) {
