@@ -67,6 +67,16 @@ final class Args {
         return Py.text(value);
     }
 
+    /** An indentation argument (jinja2's indent, json.dumps): a str as it is, or an int number of spaces. */
+    static String indentation(Object width, Budget budget) {
+        if (Py.isStr(width)) {
+            return Py.text(width);
+        }
+        long spaces = Math.max(0, integer(width));
+        budget.checkSize(spaces);
+        return " ".repeat((int) spaces);
+    }
+
     /** A str or None argument (None gives null). */
     static String optionalStr(Object value, String what) {
         return value == null || value == Py.MISSING ? null : str(value, what);

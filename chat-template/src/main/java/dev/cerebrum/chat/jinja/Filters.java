@@ -673,14 +673,7 @@ final class Filters {
     // ---------------------------------------------------------------- text
 
     private static Object indent(Object value, Object width, boolean first, boolean blank, Budget budget) {
-        String indention;
-        if (Py.isStr(width)) {
-            indention = Py.text(width);
-        } else {
-            long spaces = Math.max(0, Args.integer(width));
-            budget.checkSize(spaces);
-            indention = " ".repeat((int) spaces);
-        }
+        String indention = Args.indentation(width, budget);
         if (Py.isUndefined(value)) {
             throw Py.undefinedError(value);
         }

@@ -37,13 +37,7 @@ final class Json {
                         Budget budget) {
         String indentText = null;
         if (indent != null) {
-            if (Py.isStr(indent)) {
-                indentText = Py.text(indent);
-            } else {
-                long spaces = Math.max(0, Args.integer(indent));
-                budget.checkSize(spaces);
-                indentText = " ".repeat((int) spaces);
-            }
+            indentText = Args.indentation(indent, budget);
         }
         String itemSeparator = indentText == null ? ", " : ",";
         String keySeparator = ": ";
