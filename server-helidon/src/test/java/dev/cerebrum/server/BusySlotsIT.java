@@ -206,7 +206,8 @@ class BusySlotsIT {
         assertEquals(200, unload.status(), unload.body());
         assertEquals(1, unload.json().get("cancelled_generations"));
         String last = lastDataLine(lines);
-        assertTrue(last.matches("data: \\{\"error\": \"the generation was cancelled\", \"done\": true,"
+        assertTrue(last.matches("data: \\{\"error\": \"the generation was cancelled: the model was unloaded\","
+                + " \"done\": true,"
                 + " \"finish_reason\": \"cancelled\", \"request_id\": \"[0-9a-f]{24}\"}"), last);
         assertEquals(200, http.post("/v1/load/long", null, KEY).status());
     }
