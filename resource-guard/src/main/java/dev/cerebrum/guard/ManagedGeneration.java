@@ -100,7 +100,11 @@ final class ManagedGeneration implements Generation {
                     : FailureKind.ENGINE_FAILURE;
             String message = e instanceof EngineException ? Safe.message(e.getMessage())
                     : "the generation could not be started";
-            GuardLog.debug(resident.name, "a queued generation could not be started", e);
+            if (kind == FailureKind.CONTEXT_FULL) {
+                GuardLog.debug(resident.name, "a queued generation does not fit a slot", e);
+            } else {
+                GuardLog.warning(resident.name, "a queued generation could not be started", e);
+            }
             FailureKind cancel = cancelKind();
             if (cancel != null) {
                 end(FinishReason.CANCELLED, cancel, null);
