@@ -28,12 +28,28 @@ public sealed interface GenerationEvent {
      * @param completionTokens tokens generated
      * @param timings          where the time went
      * @param error            for {@link FinishReason#ERROR}, a message safe to show a client; else null
+     * @param failure          what cut it short, {@link FailureKind#NONE} when nothing did; it must allow the reason
      */
-    record Finished(FinishReason reason, int promptTokens, int completionTokens, Timings timings, String error)
-            implements GenerationEvent {
+    record Finished(FinishReason reason, int promptTokens, int completionTokens, Timings timings, String error,
+                    FailureKind failure) implements GenerationEvent {
         public Finished {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(timings, "timings");
+            Objects.requireNonNull(failure, "failure");
+            if (!failure.allows(reason)) {
+                throw new IllegalArgumentException("a generation that ended with " + reason + " cannot fail with "
+                        + failure);
+            }
+        }
+
+        /** An end whose failure kind follows from the reason: see {@link FailureKind#of(FinishReason)}. */
+        public Finished(FinishReason reason, int promptTokens, int completionTokens, Timings timings, String error) {
+            this(reason, promptTokens, completionTokens, timings, error, FailureKind.of(reason));
+        }
+
+        /** The same end with other timings. */
+        public Finished withTimings(Timings other) {
+            return new Finished(reason, promptTokens, completionTokens, other, error, failure);
         }
     }
 }

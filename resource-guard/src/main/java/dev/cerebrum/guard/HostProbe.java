@@ -8,7 +8,8 @@ public interface HostProbe {
 
     /**
      * A reading. The CPU figures cover the time since earlier calls, so the manager calls this only from
-     * its background sampler.
+     * its background sampler. A reading the platform cannot give may throw: the manager logs it and keeps
+     * its previous sample.
      */
     HostSample sample();
 

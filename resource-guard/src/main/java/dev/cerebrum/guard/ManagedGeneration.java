@@ -1,6 +1,8 @@
 package dev.cerebrum.guard;
 
+import dev.cerebrum.engine.ContextOverflowException;
 import dev.cerebrum.engine.EngineException;
+import dev.cerebrum.engine.FailureKind;
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.Generation;
 import dev.cerebrum.engine.GenerationEvent;
@@ -16,15 +18,16 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A generation as the manager hands it out: it waits in the model's queue until the manager gives it
- * a slot, then reads the engine's stream. It gives its slot back exactly once, on the final event or
- * on cancel, and adds its own queue wait to the final event's timings.
+ * A generation as the guard hands it out: it waits in the model's queue until it gets a slot, then reads the
+ * engine's stream. It gives its slot back exactly once, on the final event or on cancel, and adds its own
+ * queue wait to the final event's timings. A cancel by the guard (a forced unload, shutdown) is told apart by
+ * the final event's {@link FailureKind}.
  */
 final class ManagedGeneration implements Generation {
     enum Phase { QUEUED, STARTING, RUNNING, ENDED }
 
     final Resident resident;
-    private final ModelManager manager;
+    private final Slots slots;
     private final GenerationRequest request;
     private final long createdNanos = System.nanoTime();
     private final ReentrantLock lock = new ReentrantLock();
@@ -32,16 +35,18 @@ final class ManagedGeneration implements Generation {
     private final AtomicBoolean released = new AtomicBoolean();
 
     private Phase phase;
-    private boolean cancelRequested;
+    /** Set by a cancel: what ends the generation (its consumer, a forced unload, shutdown); null until then. */
+    private FailureKind cancelledBy;
     private volatile Generation delegate;
+    private volatile LoadedModel model;
     private GenerationEvent.Finished localFinal;
     private volatile double waitedMillis;
     private volatile int completionTokens;
     private volatile ScheduledFuture<?> timeout;
     private boolean finalReturned;
 
-    ManagedGeneration(ModelManager manager, Resident resident, GenerationRequest request, boolean queued) {
-        this.manager = manager;
+    ManagedGeneration(Slots slots, Resident resident, GenerationRequest request, boolean queued) {
+        this.slots = slots;
         this.resident = resident;
         this.request = request;
         this.phase = queued ? Phase.QUEUED : Phase.STARTING;
@@ -51,13 +56,23 @@ final class ManagedGeneration implements Generation {
         this.timeout = future;
     }
 
-    /** Starts at once on a slot reserved for it. The engine's exception propagates; the caller frees the slot. */
-    void startNow(LoadedModel model) {
-        attach(model.generate(request));
+    /** True when its queue timeout has already fired: it must not wait again. */
+    boolean timeoutPassed() {
+        ScheduledFuture<?> t = timeout;
+        return t != null && t.isDone() && !t.isCancelled();
     }
 
-    /** Called by the manager after it handed this waiting generation a slot. */
-    void promote(LoadedModel model) {
+    /** Starts at once on a slot reserved for it. The engine's exception propagates; the caller frees the slot. */
+    void startNow(LoadedModel loaded) {
+        model = loaded;
+        attach(loaded.generate(request));
+    }
+
+    /**
+     * Called after it was handed a slot on {@code loaded}. Returns false when the model's worker turned out to
+     * be gone before the generation started: it is waiting again, and the caller puts it back in the queue.
+     */
+    boolean promote(LoadedModel loaded) {
         boolean ended;
         lock.lock();
         try {
@@ -72,23 +87,54 @@ final class ManagedGeneration implements Generation {
         if (ended) {
             // It left the queue while the slot was being handed over: pass the slot on.
             release(null, false);
-            return;
+            return true;
         }
-        cancelTimeout();
         Generation d;
         try {
-            if (model == null) {
-                throw new EngineException("the model is no longer loaded");
-            }
-            d = model.generate(request);
+            d = loaded.generate(request);
         } catch (RuntimeException e) {
+            if (backToQueueIfLost(loaded)) {
+                return false;
+            }
+            FailureKind kind = e instanceof ContextOverflowException ? FailureKind.CONTEXT_FULL
+                    : FailureKind.ENGINE_FAILURE;
             String message = e instanceof EngineException ? Safe.message(e.getMessage())
                     : "the generation could not be started";
-            end(FinishReason.ERROR, message);
+            if (kind == FailureKind.CONTEXT_FULL) {
+                GuardLog.debug(resident.name, "a queued generation does not fit a slot", e);
+            } else {
+                GuardLog.warning(resident.name, "a queued generation could not be started", e);
+            }
+            FailureKind cancel = cancelKind();
+            if (cancel != null) {
+                end(FinishReason.CANCELLED, cancel, null);
+            } else {
+                end(FinishReason.ERROR, kind, message);
+            }
             release(null, false);
-            return;
+            return true;
         }
+        cancelTimeout();
+        model = loaded;
         attach(d);
+        return true;
+    }
+
+    /** After a failed start: when the worker is gone and nobody cancelled, waits again. */
+    private boolean backToQueueIfLost(LoadedModel loaded) {
+        if (Slots.alive(loaded)) {
+            return false;
+        }
+        lock.lock();
+        try {
+            if (phase != Phase.STARTING || cancelledBy != null) {
+                return false;
+            }
+            phase = Phase.QUEUED;
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void attach(Generation d) {
@@ -97,7 +143,7 @@ final class ManagedGeneration implements Generation {
         try {
             delegate = d;
             phase = Phase.RUNNING;
-            cancelNow = cancelRequested;
+            cancelNow = cancelledBy != null;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -109,7 +155,7 @@ final class ManagedGeneration implements Generation {
     }
 
     /** Ends a generation that never reached the engine. Returns false when it already had a slot or ended. */
-    boolean end(FinishReason reason, String error) {
+    boolean end(FinishReason reason, FailureKind kind, String error) {
         lock.lock();
         try {
             if (phase != Phase.QUEUED && phase != Phase.STARTING) {
@@ -117,8 +163,8 @@ final class ManagedGeneration implements Generation {
             }
             double waited = millisSince(createdNanos);
             phase = Phase.ENDED;
-            localFinal = new GenerationEvent.Finished(reason, 0, 0,
-                    new Timings(waited, 0, 0, 0, 0, 0, waited), error);
+            localFinal = new GenerationEvent.Finished(reason, 0, 0, new Timings(waited, 0, 0, 0, 0, 0, waited), error,
+                    kind);
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -155,7 +201,7 @@ final class ManagedGeneration implements Generation {
         if (event instanceof GenerationEvent.Token token) {
             completionTokens = token.completionTokens();
         } else if (event instanceof GenerationEvent.Finished finished) {
-            GenerationEvent.Finished adjusted = withOwnWait(finished);
+            GenerationEvent.Finished adjusted = withOwnWait(typed(finished));
             finalReturned = true;
             release(adjusted, true);
             return adjusted;
@@ -165,6 +211,11 @@ final class ManagedGeneration implements Generation {
 
     @Override
     public void cancel() {
+        cancel(FailureKind.CANCELLED);
+    }
+
+    /** Cancels it for {@code kind}: its consumer ({@link FailureKind#CANCELLED}), an unload, or shutdown. */
+    void cancel(FailureKind kind) {
         Phase seen;
         Generation d = null;
         lock.lock();
@@ -174,13 +225,14 @@ final class ManagedGeneration implements Generation {
                 case QUEUED -> {
                     double waited = millisSince(createdNanos);
                     phase = Phase.ENDED;
+                    cancelledBy = kind;
                     localFinal = new GenerationEvent.Finished(FinishReason.CANCELLED, 0, 0,
-                            new Timings(waited, 0, 0, 0, 0, 0, waited), null);
+                            new Timings(waited, 0, 0, 0, 0, 0, waited), null, kind);
                     changed.signalAll();
                 }
-                case STARTING -> cancelRequested = true;
+                case STARTING -> cancelledBy = cancelledBy == null ? kind : cancelledBy;
                 case RUNNING -> {
-                    cancelRequested = true;
+                    cancelledBy = cancelledBy == null ? kind : cancelledBy;
                     d = delegate;
                 }
                 case ENDED -> {
@@ -191,10 +243,20 @@ final class ManagedGeneration implements Generation {
         }
         if (seen == Phase.QUEUED) {
             cancelTimeout();
-            manager.leaveQueue(this);
+            resident.leaveQueue(this);
         } else if (d != null) {
             d.cancel();
             release(partial(), true);
+        }
+    }
+
+    /** What cancelled it, or null. */
+    FailureKind cancelKind() {
+        lock.lock();
+        try {
+            return cancelledBy;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -222,13 +284,34 @@ final class ManagedGeneration implements Generation {
     /** Gives the slot back exactly once. {@code finished} is null when nothing is known of the result. */
     private void release(GenerationEvent.Finished finished, boolean started) {
         if (released.compareAndSet(false, true)) {
-            manager.finished(this, finished, started);
+            slots.finished(this, finished, started, model);
         }
+    }
+
+    /**
+     * The engine's final event with the guard's knowledge added: a generation the guard cancelled ends as
+     * cancelled for that cause, whatever the engine made of it; an error on a worker that is gone is a lost
+     * worker.
+     */
+    private GenerationEvent.Finished typed(GenerationEvent.Finished f) {
+        FailureKind cancel = cancelKind();
+        if (cancel != null && cancel != FailureKind.CANCELLED
+                && (f.reason() == FinishReason.CANCELLED || f.reason() == FinishReason.ERROR)) {
+            return new GenerationEvent.Finished(FinishReason.CANCELLED, f.promptTokens(), f.completionTokens(),
+                    f.timings(), null, cancel);
+        }
+        if (f.reason() == FinishReason.ERROR && f.failure() == FailureKind.ENGINE_FAILURE && !Slots.alive(model)) {
+            return new GenerationEvent.Finished(f.reason(), f.promptTokens(), f.completionTokens(), f.timings(),
+                    f.error(), FailureKind.WORKER_LOST);
+        }
+        return f;
     }
 
     /** What is known of a generation cancelled before its final event was read. */
     private GenerationEvent.Finished partial() {
-        return new GenerationEvent.Finished(FinishReason.CANCELLED, 0, completionTokens, Timings.NONE, null);
+        FailureKind cancel = cancelKind();
+        return new GenerationEvent.Finished(FinishReason.CANCELLED, 0, completionTokens, Timings.NONE, null,
+                cancel == null ? FailureKind.CANCELLED : cancel);
     }
 
     private GenerationEvent.Finished withOwnWait(GenerationEvent.Finished f) {
@@ -237,11 +320,10 @@ final class ManagedGeneration implements Generation {
             return f;
         }
         Timings t = f.timings();
-        Timings adjusted = new Timings(t.queueMillis() + ours,
+        return f.withTimings(new Timings(t.queueMillis() + ours,
                 t.timeToFirstTokenMillis() > 0 ? t.timeToFirstTokenMillis() + ours : 0,
                 t.promptMillis(), t.decodeMillis(), t.promptTokensPerSecond(), t.decodeTokensPerSecond(),
-                t.totalMillis() + ours);
-        return new GenerationEvent.Finished(f.reason(), f.promptTokens(), f.completionTokens(), adjusted, f.error());
+                t.totalMillis() + ours));
     }
 
     private void cancelTimeout() {

@@ -141,11 +141,11 @@ public final class ModelRegistry {
         return new ModelRegistry(List.of(), false, List.of(problem));
     }
 
-    /** One entry; every problem found is listed in the reason. */
+    /** One entry; every problem found is listed in the reason. The file is checked only for a valid entry. */
     private static ModelEntry entry(String name, Object value, GuardSettings settings) {
         int idle = settings.idleUnloadMinutes();
         if (!(value instanceof Map<?, ?> map)) {
-            return new ModelEntry(name, null, idle, false, "entry must be a mapping with at least 'path'");
+            return ModelEntry.Broken.invalid(name, "entry must be a mapping with at least 'path'", idle, false);
         }
         List<String> errors = new ArrayList<>();
         for (Object key : map.keySet()) {
@@ -189,26 +189,17 @@ public final class ModelRegistry {
                 errors.add("path is not a valid file name");
             }
         }
-        if (path != null && errors.isEmpty()) {
-            String file = fileName(path);
-            if (!Files.exists(path)) {
-                errors.add("model file '" + file + "' not found");
-            } else if (!Files.isRegularFile(path)) {
-                errors.add("model file '" + file + "' is not a regular file");
-            } else if (!Files.isReadable(path)) {
-                errors.add("model file '" + file + "' is not readable");
-            }
+        if (!errors.isEmpty() || path == null) {
+            return ModelEntry.Broken.invalid(name, String.join("; ", errors), idle, pinned);
         }
-        ModelSpec spec = null;
-        if (path != null) {
-            try {
-                spec = new ModelSpec(name, path, ctx, threads, threads, parallel, batch, seed);
-            } catch (IllegalArgumentException e) {
-                errors.add("invalid settings");
-            }
+        ModelSpec spec;
+        try {
+            spec = new ModelSpec(name, path, ctx, threads, threads, parallel, batch, seed);
+        } catch (IllegalArgumentException e) {
+            return ModelEntry.Broken.invalid(name, "invalid settings", idle, pinned);
         }
-        return new ModelEntry(name, errors.isEmpty() ? spec : null, idle, pinned,
-                errors.isEmpty() ? null : String.join("; ", errors));
+        ModelEntry.Usable usable = new ModelEntry.Usable(name, spec, idle, pinned);
+        return ModelFiles.check(path).<ModelEntry>map(f -> usable.broken(f.problem(), f.reason())).orElse(usable);
     }
 
     private static int intValue(Map<?, ?> map, String key, int fallback, int min, int max, List<String> errors) {

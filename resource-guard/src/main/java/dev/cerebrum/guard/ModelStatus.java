@@ -2,6 +2,7 @@ package dev.cerebrum.guard;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * A model's state and counters at one moment.
@@ -9,7 +10,7 @@ import java.time.Instant;
  * @param name              the registry name
  * @param state             where it is in its life
  * @param available         false when the entry is broken
- * @param reason            why it is unavailable or failed, else null
+ * @param reason            why it is unavailable, failed or being reloaded, else null
  * @param contextSize       total context in tokens
  * @param parallel          slots
  * @param threads           threads for generation and prompt processing
@@ -33,8 +34,131 @@ public record ModelStatus(String name, ModelState state, boolean available, Stri
                           Duration loadDuration, long estimateBytes, long rssBytes, boolean pinned,
                           int idleUnloadMinutes) {
 
+    public ModelStatus {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(state, "state");
+    }
+
     /** True when the model is in memory and serving. */
     public boolean loaded() {
         return state == ModelState.READY;
+    }
+
+    /** A builder for a status of this model in this state; every other field starts empty (0, -1 or null). */
+    public static Builder builder(String name, ModelState state) {
+        return new Builder(name, state);
+    }
+
+    /** A builder that starts from this status, to change some fields. */
+    public Builder toBuilder() {
+        return new Builder(name, state).available(available).reason(reason)
+                .config(contextSize, parallel, threads).slotsBusy(slotsBusy).inFlight(inFlight).queued(queued)
+                .usage(inferenceCount, promptTokens, completionTokens, lastUsed)
+                .load(loadedAt, loadDuration, estimateBytes, rssBytes).residency(pinned, idleUnloadMinutes);
+    }
+
+    /** Builds a {@link ModelStatus}; the setters group the fields that are known together. */
+    public static final class Builder {
+        private final String name;
+        private ModelState state;
+        private boolean available = true;
+        private String reason;
+        private int contextSize;
+        private int parallel;
+        private int threads;
+        private int slotsBusy;
+        private int inFlight;
+        private int queued;
+        private long inferenceCount;
+        private long promptTokens;
+        private long completionTokens;
+        private Instant lastUsed;
+        private Instant loadedAt;
+        private Duration loadDuration;
+        private long estimateBytes = -1;
+        private long rssBytes = -1;
+        private boolean pinned;
+        private int idleUnloadMinutes;
+
+        private Builder(String name, ModelState state) {
+            this.name = name;
+            this.state = state;
+        }
+
+        /** Where the model is in its life. */
+        public Builder state(ModelState v) {
+            this.state = v;
+            return this;
+        }
+
+        /** False when the entry is broken. */
+        public Builder available(boolean v) {
+            this.available = v;
+            return this;
+        }
+
+        /** Why it is unavailable, failed or reloading; null for none. */
+        public Builder reason(String v) {
+            this.reason = v;
+            return this;
+        }
+
+        /** Context in tokens, slots and threads. */
+        public Builder config(int contextSize, int parallel, int threads) {
+            this.contextSize = contextSize;
+            this.parallel = parallel;
+            this.threads = threads;
+            return this;
+        }
+
+        /** Slots generating. */
+        public Builder slotsBusy(int v) {
+            this.slotsBusy = v;
+            return this;
+        }
+
+        /** Generations admitted and running. */
+        public Builder inFlight(int v) {
+            this.inFlight = v;
+            return this;
+        }
+
+        /** Generations waiting for a slot. */
+        public Builder queued(int v) {
+            this.queued = v;
+            return this;
+        }
+
+        /** Finished generations, their prompt and completion tokens, and the end of the last one. */
+        public Builder usage(long inferenceCount, long promptTokens, long completionTokens, Instant lastUsed) {
+            this.inferenceCount = inferenceCount;
+            this.promptTokens = promptTokens;
+            this.completionTokens = completionTokens;
+            this.lastUsed = lastUsed;
+            return this;
+        }
+
+        /** When the current load finished, how long the last took, the RAM estimate and the measured RSS. */
+        public Builder load(Instant loadedAt, Duration loadDuration, long estimateBytes, long rssBytes) {
+            this.loadedAt = loadedAt;
+            this.loadDuration = loadDuration;
+            this.estimateBytes = estimateBytes;
+            this.rssBytes = rssBytes;
+            return this;
+        }
+
+        /** Whether it is pinned, and its idle minutes before unload. */
+        public Builder residency(boolean pinned, int idleUnloadMinutes) {
+            this.pinned = pinned;
+            this.idleUnloadMinutes = idleUnloadMinutes;
+            return this;
+        }
+
+        /** The status. */
+        public ModelStatus build() {
+            return new ModelStatus(name, state, available, reason, contextSize, parallel, threads, slotsBusy, inFlight,
+                    queued, inferenceCount, promptTokens, completionTokens, lastUsed, loadedAt, loadDuration,
+                    estimateBytes, rssBytes, pinned, idleUnloadMinutes);
+        }
     }
 }

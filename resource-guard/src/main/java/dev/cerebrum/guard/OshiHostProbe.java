@@ -22,7 +22,6 @@ final class OshiHostProbe implements HostProbe {
     private final CpuWindow window;
     private final int hostCores;
     private long previousNanos;
-    private volatile HostSample last;
 
     OshiHostProbe(Duration cpuWindow) {
         SystemInfo system = new SystemInfo();
@@ -34,41 +33,28 @@ final class OshiHostProbe implements HostProbe {
         this.hostCores = Math.max(1, processor.getLogicalProcessorCount());
         this.previousNanos = System.nanoTime();
         this.window = new CpuWindow(cpuWindow, reading(previousNanos));
-        this.last = sample(CpuLoad.IDLE, cgroup.read());
     }
 
+    /** A new sample. A reading the platform cannot give throws; the guard's monitor keeps the previous one. */
     @Override
     public synchronized HostSample sample() {
-        try {
-            CgroupReading limits = cgroup.read();
-            long now = System.nanoTime();
-            if (now - previousNanos >= MIN_INTERVAL_NANOS) {
-                window.add(reading(now));
-                previousNanos = now;
-            }
-            last = sample(window.load(hostCores, allowedCores(limits)), limits);
-        } catch (RuntimeException e) {
-            // A reading the platform cannot give keeps the previous one rather than failing the sampler.
+        CgroupReading limits = cgroup.read();
+        long now = System.nanoTime();
+        if (now - previousNanos >= MIN_INTERVAL_NANOS) {
+            window.add(reading(now));
+            previousNanos = now;
         }
-        return last;
+        return sample(window.load(hostCores, allowedCores(limits)), limits);
     }
 
     @Override
     public long availableRamBytes() {
-        try {
-            return Math.min(memory.getAvailable(), cgroup.read().memoryHeadroomBytes());
-        } catch (RuntimeException e) {
-            return last.availableRamBytes();
-        }
+        return Math.min(memory.getAvailable(), cgroup.read().memoryHeadroomBytes());
     }
 
     @Override
     public HostLimits limitsNow() {
-        try {
-            return limits(cgroup.read());
-        } catch (RuntimeException e) {
-            return last.limits();
-        }
+        return limits(cgroup.read());
     }
 
     private CpuWindow.Reading reading(long nanos) {

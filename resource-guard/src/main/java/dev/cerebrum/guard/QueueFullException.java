@@ -5,7 +5,7 @@ import dev.cerebrum.engine.EngineException;
 import java.time.Duration;
 import java.util.Objects;
 
-/** The model's wait queue is full. */
+/** The model's wait queue is full ({@link Refusal#QUEUE_FULL}). */
 public class QueueFullException extends EngineException {
     private final String model;
     private final Duration retryAfter;

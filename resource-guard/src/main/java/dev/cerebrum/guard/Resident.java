@@ -4,28 +4,35 @@ import dev.cerebrum.engine.LoadedModel;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** One registered model and what the manager knows of it. Mutable fields are guarded by the manager's lock. */
+/**
+ * One registered model and what the guard knows of it: its entry, where it is in its life, its slots and
+ * queue, and its counters. Each model has its own lock; no code holds two models' locks at once. The mutable
+ * fields are guarded by {@link #lock}; {@link #entry} may be read without it.
+ */
 final class Resident {
     final String name;
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever the state, the slots or the queue change. */
+    final Condition changed = lock.newCondition();
+    final SlotQueue queue = new SlotQueue();
+
     volatile ModelEntry entry;
+    /** For an entry broken by its file: the file as it was when it was found broken. */
+    ModelFiles.Stamp brokenStamp;
 
     ModelState state = ModelState.UNLOADED;
+    /** Why the last load failed (state FAILED). */
     String failure;
+    /** Why the last worker was lost, while the model is being loaded again or until it is. */
+    String lostWorker;
     LoadedModel model;
     CompletableFuture<LoadedModel> loading;
     CompletableFuture<Void> unloading;
-    /** Set by a forced unload: slots freed while it runs are not handed to waiters. */
-    boolean noPromotions;
-
-    int inFlight;
-    final ArrayDeque<ManagedGeneration> waiters = new ArrayDeque<>();
-    final Set<ManagedGeneration> running = new LinkedHashSet<>();
 
     long estimateBytes = -1;
     long rssBytes = -1;
@@ -48,17 +55,61 @@ final class Resident {
         this.entry = entry;
     }
 
+    /** Slots of the model: its spec's, or 1 for an entry that has none. */
     int parallel() {
-        return entry.spec() == null ? 1 : entry.spec().parallel();
+        return switch (entry) {
+            case ModelEntry.Usable u -> u.spec().parallel();
+            case ModelEntry.Broken b -> b.spec().map(s -> s.parallel()).orElse(1);
+        };
     }
 
-    /** Loaded, nothing running or waiting. */
+    /** Under the lock: loaded, nothing running or waiting. */
     boolean idle() {
-        return state == ModelState.READY && inFlight == 0 && waiters.isEmpty();
+        return state == ModelState.READY && queue.isEmpty();
     }
 
-    /** Bytes an unload is expected to give back: the measured RSS, else the estimate. */
+    /** Under the lock: in memory or leaving it, so counted against the cap on loaded models. */
+    boolean holdsMemory() {
+        return state == ModelState.READY || state == ModelState.UNLOADING;
+    }
+
+    /** Under the lock: bytes an unload is expected to give back: the measured RSS, else the estimate. */
     long freedBytes() {
         return rssBytes > 0 ? rssBytes : Math.max(0, estimateBytes);
+    }
+
+    /** What the admission policy needs to know of this model, read under its lock. */
+    AdmissionPolicy.ModelView view() {
+        lock.lock();
+        try {
+            return new AdmissionPolicy.ModelView(name, holdsMemory(), idle(), entry.pinned(), idleSince,
+                    freedBytes());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes a generation out of the queue; false when it was not waiting (a slot was being handed to it). */
+    boolean leaveQueue(ManagedGeneration g) {
+        lock.lock();
+        try {
+            boolean removed = queue.leave(g);
+            if (removed) {
+                changed.signalAll();
+            }
+            return removed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The loaded model, read under the lock; null when none. */
+    LoadedModel model() {
+        lock.lock();
+        try {
+            return model;
+        } finally {
+            lock.unlock();
+        }
     }
 }

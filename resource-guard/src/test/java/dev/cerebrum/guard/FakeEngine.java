@@ -31,6 +31,7 @@ final class FakeEngine implements InferenceEngine {
     static final long MB = 1024L * 1024L;
 
     final AtomicInteger loads = new AtomicInteger();
+    final AtomicInteger inspects = new AtomicInteger();
     final AtomicInteger failNextLoads = new AtomicInteger();
     final Map<String, Long> estimates = new ConcurrentHashMap<>();
     final Set<String> invalid = ConcurrentHashMap.newKeySet();
@@ -45,6 +46,7 @@ final class FakeEngine implements InferenceEngine {
 
     @Override
     public ModelInfo inspect(ModelSpec spec) {
+        inspects.incrementAndGet();
         if (invalid.contains(spec.name())) {
             throw new InvalidModelException("bad magic in " + spec.path().toAbsolutePath());
         }
@@ -98,6 +100,8 @@ final class FakeEngine implements InferenceEngine {
         final List<FakeGeneration> generations = new CopyOnWriteArrayList<>();
         volatile boolean closed;
         volatile boolean alive = true;
+        /** When set, the next generate finds the worker gone: it dies then and there. */
+        volatile boolean dieOnGenerate;
 
         FakeModel(ModelSpec spec, long rss) {
             this.spec = spec;
@@ -111,6 +115,9 @@ final class FakeEngine implements InferenceEngine {
 
         @Override
         public Generation generate(GenerationRequest request) {
+            if (dieOnGenerate) {
+                alive = false;
+            }
             if (closed || !alive) {
                 throw new EngineFailureException("model is not loaded");
             }
@@ -149,6 +156,12 @@ final class FakeEngine implements InferenceEngine {
         public void close() {
             closed = true;
             generations.forEach(g -> g.end(FinishReason.ERROR, "model unloaded"));
+        }
+
+        /** The worker is gone (a crash, a SIGKILL, a watchdog): not alive, and what runs ends with an error. */
+        void die(String message) {
+            alive = false;
+            generations.forEach(g -> g.end(FinishReason.ERROR, message));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cerebrum.guard;
 
 import dev.cerebrum.engine.ContextOverflowException;
+import dev.cerebrum.engine.FailureKind;
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.Generation;
 import dev.cerebrum.engine.GenerationEvent;
@@ -225,7 +226,7 @@ class ModelManagerTest {
         // then it is refused as busy with the retry hint, and counted
         assertEquals("m", e.model());
         assertEquals(Duration.ofSeconds(7), e.retryAfter());
-        assertEquals(1L, manager.refusals().get("queue_full"));
+        assertEquals(1L, manager.refusals().get(Refusal.QUEUE_FULL));
         assertEquals(2, manager.status("m").queued());
     }
 
@@ -260,7 +261,8 @@ class ModelManagerTest {
         Generation queued = manager.submit("m", request("b"));
         GenerationEvent.Finished f = finish(queued, BOUND);
         assertEquals(FinishReason.ERROR, f.reason());
-        assertEquals(ModelManager.QUEUE_TIMEOUT_MESSAGE, f.error());
+        assertEquals(FailureKind.QUEUE_TIMEOUT, f.failure());
+        assertEquals("timed out waiting for a free slot", f.error());
         assertEquals(0, manager.status("m").queued());
         assertThrows(IllegalStateException.class, () -> queued.poll(Duration.ZERO));
     }
@@ -313,7 +315,7 @@ class ModelManagerTest {
         manager.sampleHost();
         // then a request that needs a load is refused with a retry hint and nothing loads
         OverloadedException cold = assertThrows(OverloadedException.class, () -> manager.submit("cold", request("a")));
-        assertEquals(OverloadedException.CPU, cold.refusal());
+        assertEquals(Refusal.CPU, cold.refusal());
         assertEquals(Duration.ofSeconds(7), cold.retryAfter());
         assertTrue(cold.reason().contains("85.0%") && cold.reason().contains("70%"), cold.reason());
         assertEquals(ModelState.UNLOADED, manager.status("cold").state());
@@ -323,7 +325,7 @@ class ModelManagerTest {
         Generation queued = manager.submit("busy", request("b"));
         assertFalse(queued.started());
         assertEquals(1, manager.status("busy").queued());
-        assertEquals(2L, manager.refusals().get("cpu"));
+        assertEquals(2L, manager.refusals().get(Refusal.CPU));
         assertTrue(manager.refusalReason().orElseThrow().contains("CPU"));
         // and an explicit preload is not subject to the CPU rule
         assertFalse(manager.load("cold").alreadyLoaded());
@@ -448,13 +450,13 @@ class ModelManagerTest {
         // when a third is needed
         OverloadedException e = assertThrows(OverloadedException.class, () -> manager.submit("new", request("a")));
         // then it is refused, naming the numbers in MB, and nothing was unloaded
-        assertEquals(OverloadedException.MEMORY, e.refusal());
+        assertEquals(Refusal.MEMORY, e.refusal());
         assertTrue(e.reason().contains("100 MB") && e.reason().contains("20 MB") && e.reason().contains("10 MB"),
                 e.reason());
         assertEquals(ModelState.READY, manager.status("pinned").state());
         assertEquals(ModelState.READY, manager.status("busy").state());
         assertEquals(ModelState.UNLOADED, manager.status("new").state());
-        assertEquals(1L, manager.refusals().get("memory"));
+        assertEquals(1L, manager.refusals().get(Refusal.MEMORY));
         assertEquals(2, engine.loads.get());
     }
 
@@ -479,8 +481,8 @@ class ModelManagerTest {
         manager.submit("b", request("x"));
         manager.submit("c", request("x"));
         OverloadedException e = assertThrows(OverloadedException.class, () -> manager.submit("a", request("x")));
-        assertEquals(OverloadedException.MAX_MODELS, e.refusal());
-        assertEquals(1L, manager.refusals().get("max_models"));
+        assertEquals(Refusal.MAX_MODELS, e.refusal());
+        assertEquals(1L, manager.refusals().get(Refusal.MAX_MODELS));
     }
 
     // ------------------------------------------------------------ idle unload, unload, cleanup
@@ -554,8 +556,13 @@ class ModelManagerTest {
         Generation queued = manager.submit("m", request("b"));
         UnloadReport report = manager.unload("m", true);
         assertEquals(2, report.cancelledGenerations());
-        assertEquals(FinishReason.CANCELLED, finish(running, BOUND).reason());
-        assertEquals(FinishReason.CANCELLED, finish(queued, BOUND).reason());
+        GenerationEvent.Finished runningEnd = finish(running, BOUND);
+        GenerationEvent.Finished queuedEnd = finish(queued, BOUND);
+        assertEquals(FinishReason.CANCELLED, runningEnd.reason());
+        assertEquals(FinishReason.CANCELLED, queuedEnd.reason());
+        // both say it was the unload that ended them
+        assertEquals(FailureKind.UNLOADED, runningEnd.failure());
+        assertEquals(FailureKind.UNLOADED, queuedEnd.failure());
         assertEquals(1, engine.current("m").generations.size());
         assertEquals(ModelState.UNLOADED, manager.status("m").state());
         assertThrows(ModelNotLoadedException.class, () -> manager.unload("m", false));
@@ -618,8 +625,12 @@ class ModelManagerTest {
         Generation running = manager.submit("m", request("a"));
         Generation queued = manager.submit("m", request("b"));
         manager.close();
-        assertEquals(FinishReason.CANCELLED, finish(running, BOUND).reason());
-        assertEquals(FinishReason.ERROR, finish(queued, BOUND).reason());
+        GenerationEvent.Finished runningEnd = finish(running, BOUND);
+        GenerationEvent.Finished queuedEnd = finish(queued, BOUND);
+        assertEquals(FinishReason.CANCELLED, runningEnd.reason());
+        assertEquals(FinishReason.ERROR, queuedEnd.reason());
+        assertEquals(FailureKind.SHUTDOWN, runningEnd.failure());
+        assertEquals(FailureKind.SHUTDOWN, queuedEnd.failure());
         assertTrue(engine.current("m").closed);
         assertThrows(ModelUnavailableException.class, () -> manager.submit("m", request("a")));
     }

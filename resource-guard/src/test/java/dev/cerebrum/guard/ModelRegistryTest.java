@@ -1,5 +1,6 @@
 package dev.cerebrum.guard;
 
+import dev.cerebrum.engine.ModelSpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,11 +8,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelRegistryTest {
@@ -35,10 +37,14 @@ class ModelRegistryTest {
     private String reasonOf(ModelRegistry registry, String name) {
         ModelEntry e = registry.find(name).orElseThrow();
         assertFalse(e.available(), name + " should be unavailable");
-        assertNull(e.spec());
-        assertFalse(e.unavailableReason().contains(dir.toString()), e.unavailableReason());
-        assertFalse(e.unavailableReason().contains("/"), e.unavailableReason());
-        return e.unavailableReason();
+        ModelEntry.Broken broken = assertInstanceOf(ModelEntry.Broken.class, e);
+        assertFalse(broken.reason().contains(dir.toString()), broken.reason());
+        assertFalse(broken.reason().contains("/"), broken.reason());
+        return broken.reason();
+    }
+
+    private static ModelSpec specOf(ModelRegistry registry, String name) {
+        return assertInstanceOf(ModelEntry.Usable.class, registry.find(name).orElseThrow()).spec();
     }
 
     @Test
@@ -59,13 +65,14 @@ class ModelRegistryTest {
         assertFalse(r.isDemo());
         ModelEntry e = r.find("qwen_7b").orElseThrow();
         assertTrue(e.available());
-        assertEquals(dir.resolve("a.gguf"), e.spec().path());
-        assertEquals(4096, e.spec().contextSize());
-        assertEquals(2, e.spec().threads());
-        assertEquals(2, e.spec().batchThreads());
-        assertEquals(4, e.spec().parallel());
-        assertEquals(256, e.spec().batchSize());
-        assertEquals(7, e.spec().seed());
+        ModelSpec spec = specOf(r, "qwen_7b");
+        assertEquals(dir.resolve("a.gguf"), spec.path());
+        assertEquals(4096, spec.contextSize());
+        assertEquals(2, spec.threads());
+        assertEquals(2, spec.batchThreads());
+        assertEquals(4, spec.parallel());
+        assertEquals(256, spec.batchSize());
+        assertEquals(7, spec.seed());
         assertEquals(0, e.idleUnloadMinutes());
         assertTrue(e.pinned());
     }
@@ -74,10 +81,11 @@ class ModelRegistryTest {
     void minimalEntry_takesTheDefaults_threadsForBothGenerationAndPrompt() throws IOException {
         ModelRegistry r = parse("models:\n  m:\n    path: b.gguf\n");
         ModelEntry e = r.find("m").orElseThrow();
-        assertEquals(3, e.spec().threads());
-        assertEquals(3, e.spec().batchThreads());
-        assertEquals(1024, e.spec().contextSize());
-        assertEquals(1, e.spec().parallel());
+        ModelSpec spec = specOf(r, "m");
+        assertEquals(3, spec.threads());
+        assertEquals(3, spec.batchThreads());
+        assertEquals(1024, spec.contextSize());
+        assertEquals(1, spec.parallel());
         assertEquals(45, e.idleUnloadMinutes());
         assertFalse(e.pinned());
     }
@@ -87,7 +95,7 @@ class ModelRegistryTest {
         Path elsewhere = Files.createDirectory(dir.resolve("other"));
         Files.writeString(elsewhere.resolve("c.gguf"), "GGUF");
         ModelRegistry r = parse("models:\n  c:\n    path: " + elsewhere.resolve("c.gguf") + "\n");
-        assertEquals(elsewhere.resolve("c.gguf"), r.find("c").orElseThrow().spec().path());
+        assertEquals(elsewhere.resolve("c.gguf"), specOf(r, "c").path());
     }
 
     @Test
@@ -139,7 +147,21 @@ class ModelRegistryTest {
         assertTrue(reasonOf(r, "directory").contains("not a regular file"));
         assertTrue(reasonOf(r, "null_value").contains("seed must be an integer"));
         assertEquals(12, r.entries().size());
+        // only an entry whose settings are valid keeps its spec, so that it recovers when its file is put right
+        assertEquals(ModelEntry.Problem.FILE_MISSING, problemOf(r, "missing"));
+        assertEquals(dir.resolve("nowhere/missing.gguf"), ((ModelEntry.Broken) r.find("missing").orElseThrow())
+                .spec().orElseThrow().path());
+        assertEquals(ModelEntry.Problem.NOT_A_FILE, problemOf(r, "directory"));
+        for (String invalid : List.of("unknown_key", "bad_value", "wrong_type", "pinned_type", "float_value",
+                "too_small", "no_path", "not_a_mapping", "null_value")) {
+            assertEquals(ModelEntry.Problem.INVALID_ENTRY, problemOf(r, invalid), invalid);
+            assertTrue(((ModelEntry.Broken) r.find(invalid).orElseThrow()).spec().isEmpty(), invalid);
+        }
         assertTrue(r.problems().isEmpty(), r.problems().toString());
+    }
+
+    private static ModelEntry.Problem problemOf(ModelRegistry registry, String name) {
+        return assertInstanceOf(ModelEntry.Broken.class, registry.find(name).orElseThrow()).problem();
     }
 
     @Test
@@ -191,8 +213,8 @@ class ModelRegistryTest {
         assertTrue(r.problems().isEmpty());
         ModelEntry demo = r.find("demo").orElseThrow();
         assertFalse(demo.available());
-        assertNull(demo.spec());
-        assertTrue(demo.unavailableReason().contains("'demo.gguf' not found"));
+        assertEquals(ModelEntry.Problem.FILE_MISSING, problemOf(r, "demo"));
+        assertTrue(reasonOf(r, "demo").contains("'demo.gguf' not found"));
     }
 
     @Test
@@ -201,9 +223,10 @@ class ModelRegistryTest {
         ModelRegistry r = ModelRegistry.load(settings.withModelsFile(dir.resolve("absent.yaml")));
         ModelEntry demo = r.find("demo").orElseThrow();
         assertTrue(demo.available());
-        assertNotNull(demo.spec());
-        assertEquals(512, demo.spec().contextSize());
-        assertEquals(2, demo.spec().parallel());
-        assertEquals(3, demo.spec().threads());
+        ModelSpec spec = specOf(r, "demo");
+        assertNotNull(spec);
+        assertEquals(512, spec.contextSize());
+        assertEquals(2, spec.parallel());
+        assertEquals(3, spec.threads());
     }
 }

@@ -23,7 +23,7 @@ final class RealEngine {
     }
 
     static ModelEntry entry(Path file, String name, int contextSize, int parallel, int idleMinutes, boolean pinned) {
-        return new ModelEntry(name, ModelSpec.of(name, file, contextSize, 1, parallel), idleMinutes, pinned, null);
+        return new ModelEntry.Usable(name, ModelSpec.of(name, file, contextSize, 1, parallel), idleMinutes, pinned);
     }
 
     /** Greedy: the successor model continues "abc" with "defghijk" and "w" with "xyz", then stops. */

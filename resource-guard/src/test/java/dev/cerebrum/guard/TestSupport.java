@@ -5,6 +5,9 @@ import dev.cerebrum.engine.GenerationEvent;
 import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.ModelSpec;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,9 +41,17 @@ final class TestSupport {
         return entry(dir, name, parallel, 60, false);
     }
 
+    /** An entry of the fake engine; its file is written, since the guard checks that a model file exists. */
     static ModelEntry entry(Path dir, String name, int parallel, int idleMinutes, boolean pinned) {
-        return new ModelEntry(name, ModelSpec.of(name, dir.resolve(name + ".gguf"), 64 * parallel, 1, parallel),
-                idleMinutes, pinned, null);
+        Path file = dir.resolve(name + ".gguf");
+        try {
+            if (!Files.exists(file)) {
+                Files.writeString(file, "GGUF");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ModelEntry.Usable(name, ModelSpec.of(name, file, 64 * parallel, 1, parallel), idleMinutes, pinned);
     }
 
     static GenerationRequest request(String prompt) {

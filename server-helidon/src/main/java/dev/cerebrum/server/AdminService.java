@@ -5,6 +5,7 @@ import dev.cerebrum.guard.HostSample;
 import dev.cerebrum.guard.LoadReport;
 import dev.cerebrum.guard.ModelManager;
 import dev.cerebrum.guard.ModelStatus;
+import dev.cerebrum.guard.Refusal;
 import dev.cerebrum.guard.UnloadReport;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -108,10 +109,10 @@ final class AdminService implements HttpService {
             completion += m.completionTokens();
         }
         Map<String, Object> refusals = new LinkedHashMap<>();
-        for (String reason : List.of("cpu", "memory", "queue_full", "max_models")) {
-            refusals.put(reason, 0L);
+        Map<Refusal, Long> counted = manager.refusals();
+        for (Refusal reason : Refusal.values()) {
+            refusals.put(reason.wireName(), counted.getOrDefault(reason, 0L));
         }
-        refusals.putAll(manager.refusals());
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("system", system);

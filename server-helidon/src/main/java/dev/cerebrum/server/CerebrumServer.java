@@ -304,8 +304,8 @@ public final class CerebrumServer implements AutoCloseable {
             LOG.warning("models file: " + problem);
         }
         for (ModelEntry entry : registry.entries()) {
-            if (!entry.available()) {
-                LOG.warning("model '" + entry.name() + "' is unavailable: " + entry.unavailableReason());
+            if (entry instanceof ModelEntry.Broken broken) {
+                LOG.warning("model '" + broken.name() + "' is unavailable: " + broken.reason());
             }
         }
         return registry;

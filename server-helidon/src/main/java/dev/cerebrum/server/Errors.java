@@ -1,6 +1,7 @@
 package dev.cerebrum.server;
 
 import dev.cerebrum.engine.ContextOverflowException;
+import dev.cerebrum.engine.FailureKind;
 import dev.cerebrum.engine.InvalidModelException;
 import dev.cerebrum.engine.InvalidRequestException;
 import dev.cerebrum.engine.UnknownModelException;
@@ -31,6 +32,12 @@ final class Errors {
     /** Java exception class names, which say nothing useful to a client. */
     private static final Pattern EXCEPTION = Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)*[A-Z][\\w$]*(?:Exception|Error)\\b:?\\s*");
     private static final int MAX_MESSAGE = 300;
+    /** A generation ended because the server is shutting down. */
+    static final String SHUTTING_DOWN = "the server is shutting down";
+    /** A generation cancelled by a forced unload of its model. */
+    static final String UNLOADED = "the generation was cancelled: the model was unloaded";
+    /** A generation cancelled otherwise. */
+    static final String CANCELLED = "the generation was cancelled";
 
     private final Duration retryAfter;
 
@@ -42,6 +49,7 @@ final class Errors {
     ApiError map(Throwable t, String requestId) {
         return switch (t) {
             case ApiException e -> e.error();
+            case GenerationFailedException e -> ended(e, requestId);
             case ContextOverflowException e -> ApiError.invalid("prompt", safe(e.getMessage()))
                     .withLimit(e.contextTokens());
             case InvalidRequestException e -> ApiError.invalid(e.field(), safe(e.getMessage()));
@@ -62,6 +70,48 @@ final class Errors {
             default -> {
                 LOG.log(Level.SEVERE, "rid=" + requestId + " request failed", t);
                 yield internal(requestId);
+            }
+        };
+    }
+
+    /**
+     * A generation that ended without a result before anything was sent: one that never got a slot, or was
+     * cancelled by an unload or shutdown, is a 503 the orchestrator can fall back on; an engine failure
+     * after it started is a 500.
+     */
+    private ApiError ended(GenerationFailedException e, String requestId) {
+        return switch (e.kind()) {
+            case SHUTDOWN -> ApiError.unavailable("overloaded", SHUTTING_DOWN, retryAfter);
+            case UNLOADED -> ApiError.unavailable("model_unavailable", UNLOADED, retryAfter);
+            case CANCELLED -> ApiError.unavailable("model_unavailable", CANCELLED, retryAfter);
+            case QUEUE_TIMEOUT -> ApiError.unavailable("queue_timeout", safe(e.error()), retryAfter);
+            default -> {
+                if (!e.started()) {
+                    yield ApiError.unavailable("model_unavailable", safe(e.error()), retryAfter);
+                }
+                LOG.warning(() -> "rid=" + requestId + " generation failed (" + e.kind().wireName() + "): "
+                        + e.error());
+                yield internal(requestId);
+            }
+        };
+    }
+
+    /**
+     * The message of the error event that ends a stream that has started, for a generation that ended without
+     * a result. An engine failure is logged with the request id and gets the generic message.
+     */
+    static String streamError(FailureKind kind, String error, boolean started, String requestId) {
+        return switch (kind) {
+            case SHUTDOWN -> SHUTTING_DOWN;
+            case UNLOADED -> UNLOADED;
+            case CANCELLED -> CANCELLED;
+            default -> {
+                if (!started) {
+                    yield safe(error);
+                }
+                LOG.warning(() -> "rid=" + requestId + " generation failed mid-stream (" + kind.wireName() + "): "
+                        + error);
+                yield "the inference engine failed; quote request id " + requestId + " when reporting it";
             }
         };
     }

@@ -39,7 +39,11 @@ final class HealthService implements HttpService {
     private void health(ServerRequest req, ServerResponse res) {
         HostSample host = manager.host();
         Optional<String> refusal = manager.refusalReason();
-        List<String> loaded = manager.models().stream().filter(ModelStatus::loaded).map(ModelStatus::name).toList();
+        List<ModelStatus> models = manager.models();
+        List<String> loaded = models.stream().filter(ModelStatus::loaded).map(ModelStatus::name).toList();
+        // States only: the reasons (which name files) are for key holders, in /v1/models.
+        Map<String, Object> states = new LinkedHashMap<>();
+        models.forEach(m -> states.put(m.name(), m.state().wireName()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", refusal.isPresent() ? "overloaded" : "healthy");
         body.put("available", refusal.isEmpty());
@@ -48,6 +52,7 @@ final class HealthService implements HttpService {
         body.put("ram_used_gb", Responses.gib(host.usedRamBytes()));
         body.put("models_in_cache", loaded);
         body.put("uptime_seconds", uptimeSeconds());
+        body.put("model_states", states);
         HostReport.addCpuSplitAndLimits(body, host, manager.settings().cpuWindow());
         refusal.ifPresent(r -> body.put("reason", Errors.safe(r)));
         Responses.json(res, 200, body);

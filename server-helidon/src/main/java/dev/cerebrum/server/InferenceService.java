@@ -1,5 +1,6 @@
 package dev.cerebrum.server;
 
+import dev.cerebrum.engine.FailureKind;
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.Generation;
 import dev.cerebrum.engine.GenerationEvent;
@@ -94,7 +95,7 @@ final class InferenceService implements HttpService {
         }
         ex.tokens(finished.completionTokens());
         if (finished.reason() == FinishReason.ERROR || finished.reason() == FinishReason.CANCELLED) {
-            throw new ApiException(failure(finished, started, ex.requestId));
+            throw new GenerationFailedException(kind(finished), finished.error(), started);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> out = new LinkedHashMap<>();
@@ -133,29 +134,13 @@ final class InferenceService implements HttpService {
             // The server is stopping and its grace period is over.
             Thread.currentThread().interrupt();
             generation.cancel();
-            throw new ApiException(ApiError.unavailable("overloaded", "the server is shutting down", retryAfter));
+            throw new ApiException(ApiError.unavailable("overloaded", Errors.SHUTTING_DOWN, retryAfter));
         }
     }
 
-    /**
-     * The HTTP error of a generation that ended without a result, when nothing has been sent yet: one that
-     * never got a slot is a 503 the orchestrator can fall back on; an engine failure is a 500.
-     */
-    private ApiError failure(GenerationEvent.Finished finished, boolean started, String requestId) {
-        if (finished.reason() == FinishReason.CANCELLED) {
-            return shuttingDown
-                    ? ApiError.unavailable("overloaded", "the server is shutting down", retryAfter)
-                    : ApiError.unavailable("model_unavailable", "the generation was cancelled: the model was unloaded",
-                    retryAfter);
-        }
-        if (!started) {
-            String reason = Errors.safe(finished.error());
-            String code = ModelManager.QUEUE_TIMEOUT_MESSAGE.equals(finished.error()) ? "queue_timeout"
-                    : "model_unavailable";
-            return ApiError.unavailable(code, reason, retryAfter);
-        }
-        LOG.warning(() -> "rid=" + requestId + " generation failed: " + finished.error());
-        return Errors.internal(requestId);
+    /** What cut a generation short; a cancel during shutdown is the shutdown's. */
+    private FailureKind kind(GenerationEvent.Finished finished) {
+        return shuttingDown && finished.reason() == FinishReason.CANCELLED ? FailureKind.SHUTDOWN : finished.failure();
     }
 
     private void stream(ServerRequest req, ServerResponse res) {
@@ -195,10 +180,10 @@ final class InferenceService implements HttpService {
                         Thread.currentThread().interrupt();
                         generation.cancel();
                         if (out == null) {
-                            throw new ApiException(ApiError.unavailable("overloaded", "the server is shutting down",
+                            throw new ApiException(ApiError.unavailable("overloaded", Errors.SHUTTING_DOWN,
                                     retryAfter));
                         }
-                        write(errorEvent("the server is shutting down", "cancelled"));
+                        write(errorEvent(Errors.SHUTTING_DOWN, "cancelled"));
                         return;
                     }
                     if (event == null) {
@@ -226,14 +211,12 @@ final class InferenceService implements HttpService {
         private void finish(GenerationEvent.Finished f) {
             ex.tokens(f.completionTokens());
             if (f.reason() == FinishReason.ERROR || f.reason() == FinishReason.CANCELLED) {
+                boolean started = generation.started() || f.completionTokens() > 0;
                 if (out == null) {
-                    throw new ApiException(failure(f, generation.started() || f.completionTokens() > 0,
-                            ex.requestId));
+                    throw new GenerationFailedException(kind(f), f.error(), started);
                 }
                 ex.outcome(f.reason() == FinishReason.ERROR ? "stream_error" : "cancelled");
-                String message = f.reason() == FinishReason.ERROR ? streamErrorMessage(f)
-                        : shuttingDown ? "the server is shutting down" : "the generation was cancelled";
-                write(errorEvent(message, f.reason().wireName()));
+                write(errorEvent(Errors.streamError(kind(f), f.error(), started, ex.requestId), f.reason().wireName()));
                 return;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -247,14 +230,6 @@ final class InferenceService implements HttpService {
             data.put("completion_tokens", f.completionTokens());
             data.put("timings", timings(f.timings()));
             write(data(data));
-        }
-
-        private String streamErrorMessage(GenerationEvent.Finished f) {
-            if (!generation.started() && f.completionTokens() == 0) {
-                return Errors.safe(f.error());
-            }
-            LOG.warning(() -> "rid=" + ex.requestId + " generation failed mid-stream: " + f.error());
-            return "the inference engine failed; quote request id " + ex.requestId + " when reporting it";
         }
 
         private byte[] errorEvent(String message, String finishReason) {

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
@@ -97,25 +96,12 @@ class BusySlotsIT {
         return socket;
     }
 
-    /** Starts the long generation through java.net.http and returns its event lines as they come. */
+    /** Starts the long generation as a stream and returns its event lines once it holds the slot. */
     private BufferedReader startLongStream() {
-        HttpResponse<InputStream> r = http.open(http.request("/v1/inference/stream", KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(LONG_BODY)).build());
-        assertEquals(200, r.statusCode());
-        BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        BufferedReader lines = http.openLines("/v1/inference/stream", LONG_BODY, KEY);
         open.add(lines);
         Workers.await("the long generation holds the slot", 5_000, () -> status().slotsBusy() == 1);
         return lines;
-    }
-
-    private static String lastDataLine(BufferedReader lines) throws IOException {
-        String last = null;
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            if (line.startsWith("data: ")) {
-                last = line;
-            }
-        }
-        return last;
     }
 
     @Test
@@ -205,8 +191,9 @@ class BusySlotsIT {
 
         assertEquals(200, unload.status(), unload.body());
         assertEquals(1, unload.json().get("cancelled_generations"));
-        String last = lastDataLine(lines);
-        assertTrue(last.matches("data: \\{\"error\": \"the generation was cancelled\", \"done\": true,"
+        String last = Http.lastDataLine(lines);
+        assertTrue(last.matches("data: \\{\"error\": \"the generation was cancelled: the model was unloaded\","
+                + " \"done\": true,"
                 + " \"finish_reason\": \"cancelled\", \"request_id\": \"[0-9a-f]{24}\"}"), last);
         assertEquals(200, http.post("/v1/load/long", null, KEY).status());
     }
@@ -216,7 +203,7 @@ class BusySlotsIT {
         // a stream that has started gets an error event
         BufferedReader lines = startLongStream();
         killWorkers();
-        String last = lastDataLine(lines);
+        String last = Http.lastDataLine(lines);
         assertTrue(last.matches("data: \\{\"error\": \"the inference engine failed; quote request id [0-9a-f]{24}"
                 + " when reporting it\", \"done\": true, \"finish_reason\": \"error\", \"request_id\": \"[0-9a-f]{24}\"}"),
                 last);

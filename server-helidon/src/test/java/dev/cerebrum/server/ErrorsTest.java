@@ -10,7 +10,11 @@ import dev.cerebrum.guard.ModelNotLoadedException;
 import dev.cerebrum.guard.ModelUnavailableException;
 import dev.cerebrum.guard.OverloadedException;
 import dev.cerebrum.guard.QueueFullException;
+import dev.cerebrum.guard.Refusal;
+import dev.cerebrum.engine.FailureKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +33,7 @@ class ErrorsTest {
         assertMapped(new InvalidRequestException("top_p", "top_p must be greater than 0"), 400, "invalid_request");
         assertMapped(new ContextOverflowException(900, 256), 400, "invalid_request");
         assertMapped(new QueueFullException("demo", Duration.ofSeconds(3)), 429, "queue_full");
-        assertMapped(new OverloadedException("cpu", "CPU 95% is above the limit of 70%", Duration.ofSeconds(5)), 503,
+        assertMapped(new OverloadedException(Refusal.CPU, "CPU 95% is above the limit of 70%", Duration.ofSeconds(5)), 503,
                 "overloaded");
         assertMapped(new ModelUnavailableException("demo", "model file 'x.gguf' is missing"), 503, "model_unavailable");
         assertMapped(new LoadTimeoutException("demo", Duration.ofSeconds(120)), 503, "load_timeout");
@@ -38,9 +42,48 @@ class ErrorsTest {
         assertMapped(new IllegalStateException("at /work/secret/path"), 500, "internal_error");
     }
 
+    @ParameterizedTest(name = "{0}, started {1} -> {2} {3}")
+    @CsvSource({
+            "QUEUE_TIMEOUT,     false, 503, queue_timeout",
+            "UNLOADED,          false, 503, model_unavailable",
+            "UNLOADED,          true,  503, model_unavailable",
+            "SHUTDOWN,          false, 503, overloaded",
+            "SHUTDOWN,          true,  503, overloaded",
+            "CANCELLED,         true,  503, model_unavailable",
+            "MODEL_UNAVAILABLE, false, 503, model_unavailable",
+            "WORKER_LOST,       false, 503, model_unavailable",
+            "WORKER_LOST,       true,  500, internal_error",
+            "ENGINE_FAILURE,    false, 503, model_unavailable",
+            "ENGINE_FAILURE,    true,  500, internal_error",
+    })
+    void aGenerationThatEndedWithoutAResult_mapsByItsKind(FailureKind kind, boolean started, int status, String code) {
+        ApiError e = errors.map(new GenerationFailedException(kind, "failed at /srv/models/x.gguf", started), "rid");
+        assertEquals(status, e.status());
+        assertEquals(code, e.code());
+        if (status == 503) {
+            assertEquals(5L, e.retryAfterSeconds());
+        }
+        assertFalse(Json.write(e.body("rid")).contains("/srv"), e.toString());
+    }
+
+    @Test
+    void theReasonOfAGenerationThatEndedEarly_isTheKindsNotTheText() {
+        assertEquals("timed out waiting for a free slot", errors.map(new GenerationFailedException(
+                FailureKind.QUEUE_TIMEOUT, "timed out waiting for a free slot", false), "rid").body("rid").get("reason"));
+        assertEquals("the generation was cancelled: the model was unloaded", errors.map(new GenerationFailedException(
+                FailureKind.UNLOADED, null, true), "rid").body("rid").get("reason"));
+        assertEquals("the server is shutting down", Errors.streamError(FailureKind.SHUTDOWN, null, true, "rid"));
+        assertEquals("the generation was cancelled: the model was unloaded",
+                Errors.streamError(FailureKind.UNLOADED, "model 'm' was unloaded", true, "rid"));
+        assertEquals("the inference engine failed; quote request id rid when reporting it",
+                Errors.streamError(FailureKind.WORKER_LOST, "worker exited", true, "rid"));
+        assertEquals("timed out waiting for a free slot",
+                Errors.streamError(FailureKind.QUEUE_TIMEOUT, "timed out waiting for a free slot", false, "rid"));
+    }
+
     @Test
     void overload_carriesTheOriginalsFields_andRetryAfter() {
-        ApiError e = errors.map(new OverloadedException("cpu", "CPU 95% is above the limit of 70%",
+        ApiError e = errors.map(new OverloadedException(Refusal.CPU, "CPU 95% is above the limit of 70%",
                 Duration.ofMillis(4200)), "rid");
         Map<String, Object> body = e.body("rid");
         assertEquals("VPS overloaded", body.get("error"));

@@ -93,6 +93,25 @@ final class Http {
         }
     }
 
+    /** Posts to a stream endpoint, expects 200, and returns its lines as they come; the caller closes them. */
+    java.io.BufferedReader openLines(String path, String body, String... headers) {
+        HttpResponse<InputStream> r = open(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+        org.junit.jupiter.api.Assertions.assertEquals(200, r.statusCode());
+        return new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8));
+    }
+
+    /** Reads the stream to its end and returns its last {@code data:} line, null when it had none. */
+    static String lastDataLine(java.io.BufferedReader lines) throws IOException {
+        String last = null;
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.startsWith("data: ")) {
+                last = line;
+            }
+        }
+        return last;
+    }
+
     /** An error body must never show a path, an exception or a stack trace. */
     static void assertSafe(String body) {
         for (String leak : new String[]{"/home", "/work", "/tmp", "Exception", "\tat ", "\\tat "}) {

@@ -105,7 +105,8 @@ public final class ModelsCommand {
         rows.add(new String[]{"NAME", "STATE", "FILE", "SIZE", "CTX", "SLOTS", "THREADS", "RAM (est.)", "NOTE"});
         boolean problems = !registry.problems().isEmpty();
         for (ModelEntry entry : registry.entries()) {
-            Row row = registry.isDemo() && entry.spec() == null
+            Row row = registry.isDemo() && entry instanceof ModelEntry.Broken b
+                    && b.problem() == ModelEntry.Problem.FILE_MISSING
                     ? new Row(entry.name(), FileState.MISSING,
                     shown(settings.modelsDir().resolve(ModelRegistry.DEMO_FILE), workDir), "-", "-", "-", "-", "-",
                     "generated when the server starts")
@@ -132,20 +133,22 @@ public final class ModelsCommand {
     }
 
     static Row row(ModelEntry entry, Path workDir) {
-        ModelSpec spec = entry.spec();
-        if (spec == null) {
-            // The guard gives no path for a broken entry; its reason names the file by its name only.
-            String reason = entry.unavailableReason();
-            FileState state = reason.contains("not found") ? FileState.MISSING : FileState.INVALID_ENTRY;
-            return new Row(entry.name(), state, "-", "-", "-", "-", "-", "-", reason);
+        ModelSpec spec;
+        switch (entry) {
+            case ModelEntry.Usable usable -> spec = usable.spec();
+            case ModelEntry.Broken broken when broken.spec().isPresent() -> spec = broken.spec().get();
+            case ModelEntry.Broken broken -> {
+                return new Row(entry.name(), FileState.INVALID_ENTRY, "-", "-", "-", "-", "-", "-", broken.reason());
+            }
         }
+        String reason = entry instanceof ModelEntry.Broken broken ? broken.reason() : null;
         String file = shown(spec.path(), workDir);
         String ctx = Integer.toString(spec.contextSize());
         String slots = Integer.toString(spec.parallel());
         String threads = Integer.toString(spec.threads());
         if (!Files.exists(spec.path())) {
             return new Row(entry.name(), FileState.MISSING, file, "-", ctx, slots, threads, "-",
-                    entry.unavailableReason() == null ? "" : entry.unavailableReason());
+                    reason == null ? "" : reason);
         }
         String size = mib(sizeOf(spec.path()));
         if (!hasGgufMagic(spec.path())) {
@@ -154,8 +157,7 @@ public final class ModelsCommand {
         }
         try {
             ModelInfo info = GgufInspector.inspect(spec.path(), spec.contextSize(), spec.parallel());
-            String note = info.architecture() + " " + info.fileType()
-                    + (entry.unavailableReason() == null ? "" : "; " + entry.unavailableReason());
+            String note = info.architecture() + " " + info.fileType() + (reason == null ? "" : "; " + reason);
             return new Row(entry.name(), FileState.PRESENT, file, size, ctx, slots, threads,
                     mib(info.estimate().totalBytes()), note);
         } catch (EngineException e) {
