@@ -2,6 +2,11 @@ package dev.cerebrum.grammar;
 
 import dev.cerebrum.grammar.GrammarException.Problem;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,6 +45,29 @@ public record Grammar(String text, List<Rule> rules, GrammarStats stats) {
         GrammarStats stats = new GrammarStats(parsed.bytes(), parsed.maxDepth(), parsed.symbols(),
                 parsed.elements(), states.states(), states.fanOut(), states.ambiguity(), analysed[0], analysed[1]);
         return new Grammar(text, parsed.rules(), stats);
+    }
+
+    /**
+     * Parses and checks a grammar given as UTF-8 bytes.
+     *
+     * @throws GrammarException when the bytes are not valid UTF-8, or as {@link #parse(String)}
+     */
+    public static Grammar parse(byte[] utf8) {
+        Objects.requireNonNull(utf8, "utf8");
+        if (utf8.length > GrammarLimits.MAX_BYTES) {
+            throw new GrammarException(Problem.LIMIT, 1, 1, "grammar is " + utf8.length + " bytes; the limit is "
+                    + GrammarLimits.MAX_BYTES);
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(utf8);
+        try {
+            return parse(decoder.decode(in).toString());
+        } catch (CharacterCodingException e) {
+            throw new GrammarException(Problem.BAD_CHARACTER, 1, 1, "the grammar is not valid UTF-8 (at byte "
+                    + in.position() + ")");
+        }
     }
 
     private static void check(long value, long limit, String what) {

@@ -53,6 +53,8 @@ final class ParseStates {
     /** Per instance: the shared group it belongs to (rule to instance), or null for a fresh use. */
     private final List<Map<Integer, Integer>> instGroup = new ArrayList<>();
     private final Map<Long, Integer> children = new HashMap<>();
+    /** Uses of a rule that return to the same place are the same stacks: one instance. */
+    private final Map<Use, Integer> uses = new HashMap<>();
     private int rootInstance;
     private long slots;
 
@@ -220,10 +222,28 @@ final class ParseStates {
             // stack holds no end marker; this keeps a chain of n repetition rules from costing n per step.
             long[] callers = (continuation & END_FLAG) != 0 && group == null
                     ? instCallers.get(inst) : new long[] {continuation};
-            child = newInstance(target, callers);
+            child = uses.computeIfAbsent(new Use(target, callers), u -> newInstance(u.rule(), u.callers()));
             children.put(key, child);
         }
         return child;
+    }
+
+    /** A rule used with a given continuation. */
+    private record Use(int rule, long[] callers) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Use u && u.rule == rule && Arrays.equals(u.callers, callers);
+        }
+
+        @Override
+        public int hashCode() {
+            return rule * 31 + Arrays.hashCode(callers);
+        }
+
+        @Override
+        public String toString() {
+            return "Use[" + rule + ", " + Arrays.toString(callers) + "]";
+        }
     }
 
     /** A fresh use of {@code rule} that continues at {@code callerNext}; a recursive component is entered whole. */
