@@ -1,6 +1,7 @@
 package dev.cerebrum.grammar;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.cerebrum.grammar.testing.Recogniser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

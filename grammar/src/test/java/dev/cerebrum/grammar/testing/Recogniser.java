@@ -1,5 +1,7 @@
-package dev.cerebrum.grammar;
+package dev.cerebrum.grammar.testing;
 
+import dev.cerebrum.grammar.Alternatives;
+import dev.cerebrum.grammar.Expression;
 import dev.cerebrum.grammar.Expression.AnyChar;
 import dev.cerebrum.grammar.Expression.CharClass;
 import dev.cerebrum.grammar.Expression.CharRange;
@@ -7,6 +9,10 @@ import dev.cerebrum.grammar.Expression.Group;
 import dev.cerebrum.grammar.Expression.Literal;
 import dev.cerebrum.grammar.Expression.Repeat;
 import dev.cerebrum.grammar.Expression.RuleRef;
+
+import dev.cerebrum.grammar.Grammar;
+import dev.cerebrum.grammar.Rule;
+import dev.cerebrum.grammar.Sequence;
 
 import java.util.BitSet;
 import java.util.HashMap;
@@ -17,7 +23,7 @@ import java.util.Map;
  * Does a grammar match a whole text? A memoised recogniser over the AST: for an expression and a start, the
  * set of ends it can reach. Test code only: it is the oracle for the grammars that JSON schemas compile to.
  */
-final class Recogniser {
+public final class Recogniser {
     private final Map<String, Rule> rules = new HashMap<>();
     private final int[] text;
     private final Map<Object, Map<Integer, BitSet>> memo = new IdentityHashMap<>();
@@ -30,7 +36,7 @@ final class Recogniser {
     }
 
     /** Whether {@code grammar} matches all of {@code input}. */
-    static boolean matches(Grammar grammar, String input) {
+    public static boolean matches(Grammar grammar, String input) {
         Recogniser r = new Recogniser(grammar, input);
         return r.ends(r.rules.get("root").body(), 0).get(r.text.length);
     }

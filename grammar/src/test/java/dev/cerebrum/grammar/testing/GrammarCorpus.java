@@ -1,4 +1,4 @@
-package dev.cerebrum.grammar;
+package dev.cerebrum.grammar.testing;
 
 import dev.cerebrum.grammar.GrammarException.Problem;
 

@@ -1,9 +1,9 @@
-package dev.cerebrum.grammar;
+package dev.cerebrum.grammar.testing;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Grammars just inside each limit of {@link GrammarLimits}: the worst the validator accepts. */
+/** Grammars just inside each limit of {@code GrammarLimits}: the worst the validator accepts. */
 public final class WorstGrammars {
 
     private WorstGrammars() {
