@@ -367,12 +367,24 @@ final class GrammarAnalysis {
 
     /** A sequence from its start: only items reachable while everything before them can be empty. */
     private Eval evalSequence(List<Expression> items) {
+        List<Eval> evaluated = new ArrayList<>(items.size());
+        for (Expression item : items) {
+            Eval e = eval(item);
+            evaluated.add(e);
+            if (e.emptyChain() == NOT_NULLABLE) {
+                break;
+            }
+        }
+        return fold(evaluated);
+    }
+
+    /** Items one after another: what is explored from the start, through every prefix that can be empty. */
+    private static Eval fold(List<Eval> sequence) {
         long explored = 0;
         long multiplicity = 1;
         long chain = 0;
         long prefixChain = 0;
-        for (Expression item : items) {
-            Eval e = eval(item);
+        for (Eval e : sequence) {
             explored = add(explored, mul(multiplicity, e.explored()));
             chain = Math.max(chain, add(prefixChain, e.chain()));
             multiplicity = mul(multiplicity, e.empties());
@@ -423,20 +435,7 @@ final class GrammarAnalysis {
             }
             sequence.add(chainRule);
         }
-        long explored = 0;
-        long multiplicity = 1;
-        long chain = 0;
-        long prefixChain = 0;
-        for (Eval e : sequence) {
-            explored = add(explored, mul(multiplicity, e.explored()));
-            chain = Math.max(chain, add(prefixChain, e.chain()));
-            multiplicity = mul(multiplicity, e.empties());
-            if (e.emptyChain() == NOT_NULLABLE) {
-                return new Eval(explored, 0, chain, NOT_NULLABLE);
-            }
-            prefixChain = add(prefixChain, e.emptyChain());
-        }
-        return new Eval(explored, multiplicity, chain, prefixChain);
+        return fold(sequence);
     }
 
 }

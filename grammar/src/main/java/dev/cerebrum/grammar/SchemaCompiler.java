@@ -842,30 +842,21 @@ final class SchemaCompiler {
 
     /** A string as JSON text, with only the escapes JSON requires (and DEL, which the char rule escapes). */
     static String jsonString(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        s.codePoints().forEach(cp -> {
-            switch (cp) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (cp < 0x20 || cp == 0x7F || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)) {
-                        out.append(String.format("\\u%04x", cp));
-                    } else {
-                        out.appendCodePoint(cp);
-                    }
-                }
-            }
+        return quoted(s, cp -> switch (cp) {
+            case '\b' -> "\\b";
+            case '\f' -> "\\f";
+            default -> cp < 0x20 || cp == 0x7F || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)
+                    ? String.format("\\u%04x", cp) : null;
         });
-        return out.append('"').toString();
     }
 
     /** A GBNF string literal matching {@code text} exactly. */
     static String literal(String text) {
+        return quoted(text, cp -> cp < 0x20 || cp == 0x7F ? String.format("\\x%02X", cp) : null);
+    }
+
+    /** Text in double quotes with {@code " \ \n \r \t} escaped, and others as {@code escape} says (null: as is). */
+    private static String quoted(String text, java.util.function.IntFunction<String> escape) {
         StringBuilder out = new StringBuilder("\"");
         text.codePoints().forEach(cp -> {
             switch (cp) {
@@ -875,8 +866,9 @@ final class SchemaCompiler {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (cp < 0x20 || cp == 0x7F) {
-                        out.append(String.format("\\x%02X", cp));
+                    String escaped = escape.apply(cp);
+                    if (escaped != null) {
+                        out.append(escaped);
                     } else {
                         out.appendCodePoint(cp);
                     }
