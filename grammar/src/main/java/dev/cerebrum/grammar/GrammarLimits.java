@@ -8,22 +8,23 @@ package dev.cerebrum.grammar;
  * <p>Calibrated against the real libraries (b4916 from de.kherud:llama 4.2.0, and the current llama.cpp of
  * node-llama-cpp 3.22.1), each grammar compiled in a forked process on a thread of 8 MB of stack, on
  * 2 shared cores; "per token" is one {@code apply} and {@code accept} of the grammar sampler over a 32,000-token
- * vocabulary, where a grammar-free step costs 4-6 ms. Figures are b4916 / current.
+ * vocabulary, where a grammar-free step costs 3-6 ms. Figures are b4916 / current.
  * <ul>
  *   <li>Nesting: llama.cpp parses groups by recursion. 64 levels need about 32 KB of stack; the parser
  *       crashed (SIGSEGV) at 1,000 levels on a 256 KB stack, 4,000 on 1 MB and 50,000 on 8 MB.</li>
- *   <li>Elements: 99,901 elements compile in 1.8 / 2.0 ms. Rules: 9,010 rules in 6.4 / 5.1 ms.</li>
+ *   <li>Elements: 99,901 elements compile in 1.6 / 1.3 ms. Rules: 9,010 rules in 4.0 / 3.1 ms.</li>
  *   <li>Fan-out: every stack is checked against every token each step. 33 stacks: 13 / 15 ms per token;
- *       65: 67 / 65 ms; 129: 333 / 375 ms; 501: 1,342 / 1,706 ms.</li>
+ *       64: 38 / 53 ms (the worst accepted); 129: 333 / 375 ms; 501: 1,342 / 1,706 ms.</li>
  *   <li>Ambiguity: {@code "a"{0,100}} repeated {@code {0,100}} through a second rule passes llama.cpp's own
  *       repetition check and costs 36.5 s for one token in b4916. The worst accepted measured, 884 paths,
  *       costs 22 / 10 ms per token.</li>
- *   <li>Explored paths (b4916 only, it explores without memory): 65,536 compile in 3.8 ms, 1,048,576 in
- *       56 ms, 4,194,304 in 136 ms.</li>
- *   <li>Empty chain (b4916 recurses once per reference): 1,999 references compile in 24 / 48 ms, 10,000 in
+ *   <li>Explored paths (b4916 only, it explores without memory): 8,192 compile in 0.3 ms, 65,536 in 3.8 ms,
+ *       1,048,576 in 56 ms, 4,194,304 in 136 ms.</li>
+ *   <li>Empty chain (b4916 recurses once per reference): 1,000 references compile in 5.6 / 9.4 ms, 10,000 in
  *       163 / 169 ms, 20,000 in 724 / 698 ms; 5,000 crash b4916 on a 1 MB stack.</li>
- *   <li>Parse states bound the time of this library's own analysis: about 50 ms at 100,000.</li>
+ *   <li>Parse states bound the time of this library's own analysis: 73 ms at 99,000.</li>
  * </ul>
+ * The worst grammar accepted for each limit compiles in at most 9.4 ms and costs at most 53 ms per token.
  */
 public final class GrammarLimits {
     /** Most UTF-8 bytes of grammar text. */

@@ -27,6 +27,11 @@ public final class WorstGrammars {
             fanOut.append(" \"").appendCodePoint(0x4E00 + i).append("\"?");
         }
         out.put("fan-out", fanOut.append(" \"!\"\n").toString());
+        StringBuilder loop = new StringBuilder("root ::= (");
+        for (int i = 0; i < 63; i++) {
+            loop.append(i == 0 ? "\"" : " | \"").appendCodePoint(0x4E00 + i).append('"');
+        }
+        out.put("fan-out loop", loop.append(")* \"!\"\n").toString());
         out.put("ambiguity", "root ::= r2 \"b\"\nr0 ::= \"a\"\nr1 ::= r0{0,5}\nr2 ::= r1{0,5}\n");
         out.put("explored", "root ::= " + "x ".repeat(13) + "\"b\"\nx ::= | \n");
         StringBuilder chain = new StringBuilder("root ::= r1\n");
