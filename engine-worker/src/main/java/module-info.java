@@ -4,6 +4,7 @@
  */
 module dev.cerebrum.engine.worker {
     requires transitive dev.cerebrum.engine.api;
+    requires dev.cerebrum.grammar;
 
     exports dev.cerebrum.engine.worker to dev.cerebrum.engine.llamacpp, dev.cerebrum.engine.ffm;
     exports dev.cerebrum.engine.worker.protocol to dev.cerebrum.engine.llamacpp, dev.cerebrum.engine.ffm;

@@ -1,6 +1,8 @@
 package dev.cerebrum.server;
 
 import dev.cerebrum.engine.GenerationRequest;
+import dev.cerebrum.grammar.Grammar;
+import dev.cerebrum.grammar.GrammarException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +14,8 @@ import java.util.Map;
 
 /**
  * The body of {@code /v1/inference} and {@code /v1/inference/stream}, read and checked: JSON syntax and
- * types, the body and prompt limits and the {@code max_tokens} range. Every refusal names its field.
+ * types, the body and prompt limits, the {@code max_tokens} range and the grammar. Every refusal names its
+ * field.
  *
  * @param model   the registry name
  * @param request the generation to run
@@ -91,6 +94,7 @@ record InferenceBody(String model, GenerationRequest request) {
         Double repeatPenalty = f.number("repeat_penalty");
         Long seed = f.integer("seed");
         String grammar = f.optionalString("grammar");
+        checkGrammar(grammar);
         List<String> stop = f.stop();
         Boolean ignoreEos = f.bool("ignore_eos");
         if (topK != null && (topK < 0 || topK > Integer.MAX_VALUE)) {
@@ -109,6 +113,18 @@ record InferenceBody(String model, GenerationRequest request) {
                 repeatPenalty == null ? GenerationRequest.DEFAULT_REPEAT_PENALTY : repeatPenalty,
                 stop, seed, grammar, ignoreEos != null && ignoreEos);
         return new InferenceBody(model, request);
+    }
+
+    /** A grammar llama.cpp would refuse, mis-handle or choke on is a 400 naming the problem. */
+    private static void checkGrammar(String grammar) {
+        if (grammar == null || grammar.isBlank()) {
+            return;
+        }
+        try {
+            Grammar.parse(grammar);
+        } catch (GrammarException e) {
+            throw new ApiException(ApiError.invalid("grammar", "invalid grammar: " + e.getMessage()));
+        }
     }
 
     /** Typed access to the fields of the JSON object. A null value is the same as an absent one. */

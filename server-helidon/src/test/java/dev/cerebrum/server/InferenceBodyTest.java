@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InferenceBodyTest {
     private static final InferenceBody.Limits LIMITS = new InferenceBody.Limits(2048, 100, 4096);
@@ -154,5 +155,27 @@ class InferenceBodyTest {
         assertEquals(413, chunked.status());
         byte[] fits = new byte[2048];
         assertArrayEquals(fits, InferenceBody.readBody(new ByteArrayInputStream(fits), -1, LIMITS));
+    }
+
+    @Test
+    void malformedGrammar_isA400NamingTheFieldAndTheProblem() {
+        String[][] cases = {
+                {"root ::= (", "invalid grammar: line 1, column 11: expecting ')'"},
+                {"root ::= foo", "invalid grammar: line 1, column 10: rule 'foo' is used but never defined"},
+                {"root ::= [z-a]", "invalid grammar: line 1, column 11: the range z-a is reversed"},
+                {"root ::= root", "invalid grammar: line 1, column 1: rule 'root' is left-recursive"},
+                {"root ::= \\\"a\\\"{0,1000}{0,1000}", "invalid grammar: line 1, column 21: nested repetitions multiply"},
+        };
+        for (String[] c : cases) {
+            ApiError e = refusal("{\"prompt\": \"a\", \"model\": \"m\", \"grammar\": \"" + c[0] + "\"}");
+            assertEquals(400, e.status(), c[0]);
+            assertEquals("grammar", e.field(), c[0]);
+            assertTrue(e.message().startsWith(c[1]), e.message());
+        }
+    }
+
+    @Test
+    void blankGrammar_meansNoGrammar() {
+        assertNull(parse("{\"prompt\": \"a\", \"model\": \"m\", \"grammar\": \"  \"}").request().grammar());
     }
 }

@@ -21,6 +21,8 @@ import dev.cerebrum.engine.worker.protocol.WorkerMessage.Piece;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Ping;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Pong;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Progress;
+import dev.cerebrum.grammar.Grammar;
+import dev.cerebrum.grammar.GrammarException;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -36,7 +38,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * A model loaded in its own worker process. A native queue may be unbounded and have no timeout, so
@@ -46,7 +47,6 @@ import java.util.regex.Pattern;
  * turns false, so the next request loads the model again.
  */
 public final class WorkerModel implements LoadedModel {
-    private static final Pattern GBNF_ROOT = Pattern.compile("(?m)^\\s*root\\s*::=");
     private static final long COUNT_TIMEOUT_SECONDS = 60;
 
     private final ModelSpec spec;
@@ -98,10 +98,7 @@ public final class WorkerModel implements LoadedModel {
     @Override
     public Generation generate(GenerationRequest request) {
         ensureUsable();
-        if (request.grammar() != null && !GBNF_ROOT.matcher(request.grammar()).find()) {
-            // llama.cpp logs and ignores an invalid grammar, then generates unconstrained.
-            throw new InvalidRequestException("grammar", "grammar must be GBNF with a 'root ::=' rule");
-        }
+        checkGrammar(request);
         int promptTokens = countTokens(request.prompt());
         if (promptTokens >= spec.slotContext()) {
             throw new ContextOverflowException(promptTokens, spec.slotContext());
@@ -130,6 +127,27 @@ public final class WorkerModel implements LoadedModel {
             send(state);
         }
         return handle;
+    }
+
+    /**
+     * llama.cpp ignores a grammar it cannot parse and generates unconstrained, and a hostile one can crash
+     * the worker or stall it for every slot: no grammar reaches the worker unchecked.
+     */
+    private static void checkGrammar(GenerationRequest request) {
+        String grammar = request.grammar();
+        if (grammar == null) {
+            return;
+        }
+        if (request.ignoreEos()) {
+            // Once the grammar is complete only end of sequence is allowed; with it forbidden no token is
+            // left, and the worker aborts (SIGABRT, seen with "root ::= \"xyz\"").
+            throw new InvalidRequestException("ignore_eos", "ignore_eos cannot be combined with a grammar");
+        }
+        try {
+            Grammar.parse(grammar);
+        } catch (GrammarException e) {
+            throw new InvalidRequestException("grammar", "invalid grammar: " + e.getMessage());
+        }
     }
 
     @Override

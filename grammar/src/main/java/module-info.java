@@ -1,0 +1,4 @@
+/** GBNF grammars parsed and bounded before they reach llama.cpp, and JSON schemas compiled to GBNF. */
+module dev.cerebrum.grammar {
+    exports dev.cerebrum.grammar;
+}
