@@ -22,6 +22,7 @@ public final class GenerationCore implements AutoCloseable {
     private final CoreConfig config;
     private final NativeModel model;
     private final DecodeLoop loop;
+    private boolean closed;
 
     private GenerationCore(CoreConfig config, NativeModel model) {
         this.config = config;
@@ -112,9 +113,10 @@ public final class GenerationCore implements AutoCloseable {
     /** Ends every generation (with an error), stops the decode thread and frees the model and its context. */
     @Override
     public synchronized void close() {
-        if (!model.arena().scope().isAlive()) {
+        if (closed) {
             return;
         }
+        closed = true;
         loop.close();
         model.close();
     }
