@@ -7,6 +7,7 @@ import dev.cerebrum.engine.InvalidRequestException;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A model loaded in this process that generates on its slots: what a worker process runs. One decode thread
@@ -22,7 +23,9 @@ public final class GenerationCore implements AutoCloseable {
     private final CoreConfig config;
     private final NativeModel model;
     private final DecodeLoop loop;
-    private boolean closed;
+    /** Submissions and token counts read the native model; closing frees it, so it waits for them. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private volatile boolean closed;
 
     private GenerationCore(CoreConfig config, NativeModel model) {
         this.config = config;
@@ -59,30 +62,46 @@ public final class GenerationCore implements AutoCloseable {
     public Submission submit(GenerationRequest request, EventSink sink) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(sink, "sink");
-        if (!loop.alive()) {
+        lifecycle.readLock().lock();
+        try {
+            requireAlive();
+            int[] prompt = model.tokenize(request.prompt());
+            if (prompt.length == 0) {
+                throw new InvalidRequestException("prompt", "the prompt has no tokens");
+            }
+            if (prompt.length >= slotContext()) {
+                throw new ContextOverflowException(prompt.length, slotContext());
+            }
+            MemorySegment sampler = model.samplerChain(request, config.seed());
+            Sequence sequence = new Sequence(request, prompt, sampler, sink, loop::wake);
+            try {
+                loop.submit(sequence);
+            } catch (RuntimeException e) {
+                model.freeSampler(sampler);
+                throw e;
+            }
+            return sequence;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void requireAlive() {
+        if (closed || !loop.alive()) {
             throw new EngineFailureException("the model is not loaded any more");
         }
-        int[] prompt = model.tokenize(request.prompt());
-        if (prompt.length == 0) {
-            throw new InvalidRequestException("prompt", "the prompt has no tokens");
-        }
-        if (prompt.length >= slotContext()) {
-            throw new ContextOverflowException(prompt.length, slotContext());
-        }
-        MemorySegment sampler = model.samplerChain(request, config.seed());
-        Sequence sequence = new Sequence(request, prompt, sampler, sink, loop::wake);
-        try {
-            loop.submit(sequence);
-        } catch (RuntimeException e) {
-            model.freeSampler(sampler);
-            throw e;
-        }
-        return sequence;
     }
 
     /** Tokens {@code text} becomes as a prompt (with BOS when the model adds one). */
     public int countTokens(String text) {
-        return model.tokenize(Objects.requireNonNull(text, "text")).length;
+        Objects.requireNonNull(text, "text");
+        lifecycle.readLock().lock();
+        try {
+            requireAlive();
+            return model.tokenize(text).length;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     /** The phase of every slot and the queue length, now. */
@@ -107,18 +126,23 @@ public final class GenerationCore implements AutoCloseable {
 
     /** False once closed or failed. */
     public boolean isAlive() {
-        return loop.alive();
+        return !closed && loop.alive();
     }
 
     /** Ends every generation (with an error), stops the decode thread and frees the model and its context. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            loop.close();
+            model.close();
+        } finally {
+            lifecycle.writeLock().unlock();
         }
-        closed = true;
-        loop.close();
-        model.close();
     }
 
     NativeModel model() {
