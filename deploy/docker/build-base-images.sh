@@ -4,7 +4,7 @@
 #   cerebrum-base:build  Debian bookworm (minbase) + the host's JDK + the host's Maven  (build stage)
 #   cerebrum-base:jre    Debian bookworm (minbase) + libgomp1 + a jlink-ed JRE           (runtime stage)
 # Both start from cerebrum-base:bookworm, a debootstrap root file system imported with
-# `docker import`. Needs root (debootstrap), the Debian mirror, and a JDK 21+ on the host.
+# `docker import`. Needs root (debootstrap), the Debian mirror, and a JDK 25+ on the host.
 #
 # Usage: deploy/docker/build-base-images.sh [--force]
 #   --force  rebuild images that already exist

@@ -9,8 +9,8 @@
 # Usage: deploy/docker/build-image.sh [-t TAG] [--build-image IMAGE] [--runtime-image IMAGE]
 #                                     [--build-id ID] [--clean-build-stage]
 #   -t TAG                 image name (default cerebrum-backend:latest)
-#   --build-image IMAGE    JDK 21+ with Maven, for the build stage (default cerebrum-base:build)
-#   --runtime-image IMAGE  JRE 21+, for the runtime stage (default cerebrum-base:jre)
+#   --build-image IMAGE    JDK 25+ with Maven, for the build stage (default cerebrum-base:build)
+#   --runtime-image IMAGE  JRE 25+, for the runtime stage (default cerebrum-base:jre)
 #   --build-id ID          labels the images of this build (default: a random id)
 #   --clean-build-stage    remove the build stage's image afterwards (keeps the disk tidy; the next
 #                          build then compiles from scratch)

@@ -5,24 +5,32 @@ import dev.cerebrum.engine.MemoryEstimate;
 import java.util.Objects;
 
 /**
- * Estimates the RAM a GGUF model needs in llama.cpp (CPU backend, no flash attention) for a context
- * size and slot count. All sizes in bytes; {@code ctx} is the total context, {@code ub} the micro-batch
- * {@code min(ctx, batchSize, 512)}:
+ * Estimates the RAM a GGUF model needs in llama.cpp (CPU backend) for a context size and slot count. The two
+ * llama.cpp builds the engines run size their buffers differently ({@link LlamaBuild}). All sizes in bytes;
+ * {@code ctx} is the total context, {@code ub} the micro-batch {@code min(ctx, batchSize, 512)}. In both:
  * <ul>
- *   <li>weights = the sum of tensor data sizes (memory-mapped; resident once touched);</li>
- *   <li>KV cache = {@code n_layer * ctx * (n_embd_k + n_embd_v) * 2} (f16 K and V), where
- *       {@code n_embd_k = n_embd_v = n_embd / n_head * n_head_kv} unless the file gives
- *       {@code key_length}/{@code value_length}; all slots share it, so it does not grow with them;</li>
- *   <li>compute = the graph buffer, the larger of the attention peak
- *       {@code 4 * ub * (ctx * (n_head + 1) + 4 * n_embd)} (f32 KQ scores of every head, the f32 mask and
- *       a few activations) and the output peak {@code 4 * ub * (n_vocab + 4 * n_embd)} (f32 logits of a
- *       full micro-batch); plus the logits output buffer {@code 4 * n_vocab * slots}; plus
- *       {@link #RUNTIME_OVERHEAD_BYTES} for the worker process.</li>
+ *   <li>weights = the sum of tensor data sizes (memory-mapped; resident once touched; an upper bound);</li>
+ *   <li>KV cache = {@code n_layer * cells * (n_embd_k + n_embd_v) * 2} (f16 K and V), where
+ *       {@code n_embd_k = key_length * n_head_kv} ({@code key_length} defaults to {@code n_embd / n_head}, and
+ *       Qwen3 sets it wider), likewise for V;</li>
+ *   <li>plus {@link #RUNTIME_OVERHEAD_BYTES} for the worker process, counted in the compute part.</li>
  * </ul>
- * Checked against llama.cpp b4916 (de.kherud:llama 4.2.0): it reported a compute buffer of 5.51 MiB
- * (successor model, ctx 512), 20.51 MiB (ctx 2048) and 148.01 MiB (TinyLlama shape, ctx 2048), and a KV
- * cache of 44 MiB for the latter, which the formulas give to the hundredth of a MiB. Weights are an upper
- * bound of what is resident: pages of the mapped file count only once touched.
+ * <b>b4916</b> (de.kherud:llama 4.2.0, no flash attention): cells = {@code ctx}; compute = the larger of the
+ * attention peak {@code 4 * ub * (ctx * (n_head + 1) + 4 * n_embd)} (f32 KQ scores of every head, the f32 mask
+ * and a few activations) and the output peak {@code 4 * ub * (n_vocab + 4 * n_embd)}, plus the logits output
+ * buffer {@code 4 * n_vocab * slots}. It reported 5.51 MiB (successor model, ctx 512), 20.51 MiB (ctx 2048)
+ * and 148.01 MiB (TinyLlama shape, ctx 2048), and a KV cache of 44 MiB for the latter, which the formulas give
+ * to the hundredth of a MiB.
+ *
+ * <p><b>current</b> (the pinned llama.cpp of the FFM engine, flash attention on the CPU): the context is padded
+ * to 256 and split into one stream per slot of {@code n_ctx_seq = pad(pad(ctx, 256) / slots, 256)} cells, so
+ * cells = {@code n_ctx_seq * slots}; compute = the f16 attention mask {@code 2 * n_ctx_seq * ub} + the f32
+ * logits of a micro-batch {@code 4 * n_vocab * ub} + activations {@code 16 * ub * widest}, where widest is the
+ * largest of {@code n_embd}, the query width and the active feed-forward width ({@code n_ff}, or for a mixture
+ * of experts {@code n_ff_exp * n_expert_used}), plus the logits output buffer {@code 4 * n_vocab * slots}.
+ * llama.cpp's graph allocator reuses memory, so its figure moves with the shape (non-monotonically in the
+ * context); this is an upper bound of what it logged for llama, qwen3 and qwen3moe shapes (checked by
+ * engine-ffm's {@code MemoryEstimateIT}), and the KV cache is exact.
  */
 public final class MemoryEstimator {
 
@@ -35,17 +43,34 @@ public final class MemoryEstimator {
     /** llama.cpp's default micro-batch size. */
     static final int DEFAULT_UBATCH = 512;
 
+    /** llama.cpp pads the context, and each sequence's share of it, to a multiple of this. */
+    static final int CONTEXT_PADDING = 256;
+
+    /** The llama.cpp build whose buffers are estimated. */
+    public enum LlamaBuild {
+        /** b4916, inside de.kherud:llama 4.2.0 (the java-llama.cpp engine). */
+        B4916,
+        /** The pinned current llama.cpp of the FFM engine. */
+        CURRENT
+    }
+
     private MemoryEstimator() {
     }
 
-    /** The estimate with llama.cpp's default batch size of 512. */
+    /** The b4916 estimate with llama.cpp's default batch size of 512. */
     public static MemoryEstimate estimate(GgufFile file, int contextSize, int parallel) {
         return estimate(file, contextSize, parallel, DEFAULT_UBATCH);
     }
 
-    /** The estimate for {@code contextSize} tokens in all (0 = the trained context) shared by {@code parallel} slots. */
+    /** The b4916 estimate for {@code contextSize} tokens in all (0 = the trained context) shared by {@code parallel} slots. */
     public static MemoryEstimate estimate(GgufFile file, int contextSize, int parallel, int batchSize) {
+        return estimate(file, contextSize, parallel, batchSize, LlamaBuild.B4916);
+    }
+
+    /** The estimate for {@code build}, for {@code contextSize} tokens in all (0 = the trained context) and {@code parallel} slots. */
+    public static MemoryEstimate estimate(GgufFile file, int contextSize, int parallel, int batchSize, LlamaBuild build) {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(build, "build");
         if (contextSize < 0 || parallel < 1 || batchSize < 1) {
             throw new IllegalArgumentException("context size must be >= 0, slots and batch size >= 1");
         }
@@ -57,16 +82,33 @@ public final class MemoryEstimator {
         long nVocab = file.vocabSize();
         long headDim = nEmbd / nHead;
         String arch = file.architecture();
-        long nEmbdK = optional(file, arch + ".attention.key_length", headDim) * nHeadKv;
+        long keyLength = optional(file, arch + ".attention.key_length", headDim);
+        long nEmbdK = keyLength * nHeadKv;
         long nEmbdV = optional(file, arch + ".attention.value_length", headDim) * nHeadKv;
-
-        long kv = Math.multiplyExact(Math.multiplyExact(nLayer, ctx), (nEmbdK + nEmbdV) * 2);
         long ub = Math.min(ctx, Math.min(batchSize, DEFAULT_UBATCH));
-        long attention = 4 * ub * (ctx * (nHead + 1) + 4 * nEmbd);
-        long output = 4 * ub * (nVocab + 4 * nEmbd);
         long logits = 4 * nVocab * parallel;
-        long compute = Math.max(attention, output) + logits + RUNTIME_OVERHEAD_BYTES;
-        return new MemoryEstimate(file.tensorBytes(), kv, compute);
+
+        if (build == LlamaBuild.B4916) {
+            long kv = Math.multiplyExact(Math.multiplyExact(nLayer, ctx), (nEmbdK + nEmbdV) * 2);
+            long attention = 4 * ub * (ctx * (nHead + 1) + 4 * nEmbd);
+            long output = 4 * ub * (nVocab + 4 * nEmbd);
+            return new MemoryEstimate(file.tensorBytes(), kv, Math.max(attention, output) + logits + RUNTIME_OVERHEAD_BYTES);
+        }
+        long sequenceCells = pad(pad(ctx) / parallel);
+        long kv = Math.multiplyExact(Math.multiplyExact(nLayer, sequenceCells * parallel), (nEmbdK + nEmbdV) * 2);
+        long experts = optional(file, arch + ".expert_count", 0);
+        long feedForward = experts > 0
+                ? optional(file, arch + ".expert_feed_forward_length", file.feedForwardLength())
+                    * optional(file, arch + ".expert_used_count", 1)
+                : file.feedForwardLength();
+        long widest = Math.max(nEmbd, Math.max(keyLength * nHead, feedForward));
+        long mask = 2 * sequenceCells * ub;
+        long compute = mask + 4 * nVocab * ub + 16 * ub * widest;
+        return new MemoryEstimate(file.tensorBytes(), kv, compute + logits + RUNTIME_OVERHEAD_BYTES);
+    }
+
+    private static long pad(long cells) {
+        return (cells + CONTEXT_PADDING - 1) / CONTEXT_PADDING * CONTEXT_PADDING;
     }
 
     private static long optional(GgufFile file, String key, long fallback) {

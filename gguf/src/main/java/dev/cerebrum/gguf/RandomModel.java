@@ -6,11 +6,12 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * A llama model of any shape with random weights, for measuring speed without downloading a model:
- * llama.cpp's speed depends on the shape and the tensor type, not on the weight values.
+ * A model of any shape (llama, qwen3 or qwen3moe) with random weights, for measuring speed without
+ * downloading a model: llama.cpp's speed depends on the shape and the tensor type, not on the weight values.
  *
- * <p>The vocabulary is a valid SentencePiece vocabulary ({@code <unk>}, {@code <s>}, {@code </s>}, the
- * 256 byte tokens, {@code ▁}, {@code a}..{@code z}, then unique letter pieces). Weights are uniform with
+ * <p>The vocabulary is the shape's: for llama a valid SentencePiece vocabulary ({@code <unk>}, {@code <s>},
+ * {@code </s>}, the 256 byte tokens, {@code ▁}, {@code a}..{@code z}, then unique letter pieces), for Qwen3 a
+ * byte-level BPE vocabulary with the ChatML tokens. Weights are uniform with
  * a standard deviation of about 0.02 and norms are 1, so activations stay finite; Q8_0 and Q4_0 blocks
  * are written as random quants directly, so a 1.2 GB file takes seconds. Equal arguments give a
  * byte-identical file.
@@ -31,34 +32,24 @@ public final class RandomModel {
             throw new IllegalArgumentException("random models are F32, F16, Q8_0 or Q4_0, not " + type);
         }
         long nEmbd = shape.embeddingLength();
-        long nKv = shape.kvEmbeddingLength();
-        long nFf = shape.feedForwardLength();
         long nVocab = shape.vocabSize();
 
         GgufWriter w = new GgufWriter();
         shape.putMetadata(w, "random", type);
-        Vocabularies.put(w, Vocabularies.spm(shape.vocabSize()));
+        shape.putVocabulary(w);
         SplittableRandom seeds = new SplittableRandom(seed);
-        matrix(w, "token_embd.weight", type, nEmbd, nVocab, seeds.nextLong());
+        matrix(w, "token_embd.weight", type, new long[]{nEmbd, nVocab}, seeds.nextLong());
         for (int b = 0; b < shape.blockCount(); b++) {
-            String p = "blk." + b + ".";
-            w.tensor(p + "attn_norm.weight", GgmlType.F32, new long[]{nEmbd}, TensorData.constant(1f));
-            matrix(w, p + "attn_q.weight", type, nEmbd, nEmbd, seeds.nextLong());
-            matrix(w, p + "attn_k.weight", type, nEmbd, nKv, seeds.nextLong());
-            matrix(w, p + "attn_v.weight", type, nEmbd, nKv, seeds.nextLong());
-            matrix(w, p + "attn_output.weight", type, nEmbd, nEmbd, seeds.nextLong());
-            w.tensor(p + "ffn_norm.weight", GgmlType.F32, new long[]{nEmbd}, TensorData.constant(1f));
-            matrix(w, p + "ffn_gate.weight", type, nEmbd, nFf, seeds.nextLong());
-            matrix(w, p + "ffn_up.weight", type, nEmbd, nFf, seeds.nextLong());
-            matrix(w, p + "ffn_down.weight", type, nFf, nEmbd, seeds.nextLong());
+            // The router of a mixture of experts stays F32, as in real models.
+            BlockTensors.write(w, shape, b, (writer, name, dims, m) -> matrix(writer, name,
+                    m == BlockTensors.Matrix.FFN_GATE_INP ? GgmlType.F32 : type, dims, seeds.nextLong()));
         }
         w.tensor("output_norm.weight", GgmlType.F32, new long[]{nEmbd}, TensorData.constant(1f));
-        matrix(w, "output.weight", type, nEmbd, nVocab, seeds.nextLong());
+        matrix(w, "output.weight", type, new long[]{nEmbd, nVocab}, seeds.nextLong());
         w.write(file);
     }
 
-    private static void matrix(GgufWriter w, String name, GgmlType type, long cols, long rows, long seed) {
-        long[] dims = {cols, rows};
+    private static void matrix(GgufWriter w, String name, GgmlType type, long[] dims, long seed) {
         switch (type) {
             case Q8_0 -> w.rawTensor(name, type, dims, new RandomQuants(seed, 32, 0.02 / 74));
             case Q4_0 -> w.rawTensor(name, type, dims, new RandomQuants(seed, 16, 0.02 / 4.6));

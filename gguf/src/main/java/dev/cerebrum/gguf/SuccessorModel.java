@@ -1,50 +1,78 @@
 package dev.cerebrum.gguf;
 
+import dev.cerebrum.gguf.ModelShape.Architecture;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * A tiny llama model whose greedy continuation is known: each letter is followed by the next one,
- * {@code z} by end of sequence, so "abc" continues "defghijk…" and "w" gives "xyz" and stops.
+ * Tiny models whose greedy continuation is known: each letter is followed by the next one, {@code z} by end
+ * of generation, so "abc" continues "defghijk…" and "w" gives "xyz" and stops. There is one per architecture:
+ * <ul>
+ *   <li>{@code llama}: a SentencePiece vocabulary; {@code z} is followed by {@code </s>};</li>
+ *   <li>{@code qwen3}: heads 32 wide where {@code n_embd / n_head} is 16, RMS norms on queries and keys, a
+ *       byte-level BPE vocabulary with ChatML tokens; {@code z} is followed by {@code <|im_end|>};</li>
+ *   <li>{@code qwen3moe}: qwen3 with a mixture of 4 experts (2 used) in place of the feed-forward.</li>
+ * </ul>
  *
- * <p>Every block adds nothing to the residual stream (zero attention output and FFN down weights),
- * so the final hidden state is the last token's embedding. Embeddings are random vectors of RMS 1,
- * and row {@code j} of {@code output.weight} holds {@code 30/n_embd} times the embedding of the token
- * whose successor is {@code j}: its logit is then 30, far above the others. The weights come from a
- * fixed seed, so the file is byte-identical every time.
+ * <p>Every block adds nothing to the residual stream (zero attention output weights, and zero FFN down weights,
+ * for every expert), so the final hidden state is the last token's embedding. Embeddings are random vectors of
+ * RMS 1, and row {@code j} of {@code output.weight} holds {@code 30/n_embd} times the embedding of each token
+ * whose successor is {@code j}: its logit is then 30, far above the others. The weights come from a fixed
+ * seed, so each file is byte-identical every time.
  *
- * <p>{@link #writeWithCharacter} puts a multi-byte character after one letter, spelt in SentencePiece
- * byte tokens ({@code <0xF0><0x9F><0x98><0x80>} for 😀), so tests can cut a character between tokens.
+ * <p>{@link #writeWithCharacter} puts a multi-byte character after one letter of the llama model, spelt in
+ * SentencePiece byte tokens ({@code <0xF0><0x9F><0x98><0x80>} for 😀), so tests can cut a character between
+ * tokens.
  */
 public final class SuccessorModel {
 
-    private static final ModelShape SHAPE = new ModelShape(1, 64, 128, 4, 4, Vocabularies.BASE_SIZE, 512);
+    private static final ModelShape LLAMA = new ModelShape(1, 64, 128, 4, 4, Vocabularies.BASE_SIZE, 512);
+    private static final ModelShape QWEN3 = ModelShape.qwen3(1, 64, 128, 4, 2, 32, Vocabularies.BPE_BASE_SIZE, 512);
+    private static final ModelShape QWEN3MOE = ModelShape.qwen3Moe(1, 64, 64, 4, 2, 32, Vocabularies.BPE_BASE_SIZE, 512, 4, 2);
     private static final long SEED = 20250317L;
     private static final float LOGIT = 30f;
-    /** A token without a successor. */
-    private static final int NONE = -1;
 
     private SuccessorModel() {
     }
 
-    /** The model's shape: 1 block, 64 wide, 4 heads, 286 tokens, context 512. */
+    /** The llama model's shape: 1 block, 64 wide, 4 heads, 286 tokens, context 512. */
     public static ModelShape shape() {
-        return SHAPE;
+        return LLAMA;
     }
 
-    /** Writes the model (about 0.3 MB, all tensors F32) to {@code file}. */
+    /** The shape of the model of {@code architecture}. */
+    public static ModelShape shape(Architecture architecture) {
+        return switch (Objects.requireNonNull(architecture, "architecture")) {
+            case LLAMA -> LLAMA;
+            case QWEN3 -> QWEN3;
+            case QWEN3MOE -> QWEN3MOE;
+        };
+    }
+
+    /** Writes the llama model (about 0.3 MB, all tensors F32) to {@code file}. */
     public static void write(Path file) {
-        write(file, GgmlType.F32);
+        write(file, Architecture.LLAMA, GgmlType.F32);
     }
 
-    /** Writes the model with its matrices encoded as {@code type}; the margin of the logits survives Q4_0. */
+    /** Writes the model of {@code architecture} (all tensors F32) to {@code file}. */
+    public static void write(Path file, Architecture architecture) {
+        write(file, architecture, GgmlType.F32);
+    }
+
+    /** Writes the llama model with its matrices encoded as {@code type}; the margin of the logits survives Q4_0. */
     static void write(Path file, GgmlType type) {
-        write(file, type, alphabet());
+        write(file, Architecture.LLAMA, type);
+    }
+
+    static void write(Path file, Architecture architecture, GgmlType type) {
+        write(file, architecture, type, successors(architecture, shape(architecture).vocabSize()));
     }
 
     /**
-     * Writes a variant in which {@code letter} is followed by {@code character}, one byte token per byte
+     * Writes a llama variant in which {@code letter} is followed by {@code character}, one byte token per byte
      * of its UTF-8 encoding, and then by the letter's usual successor: with {@code ('c', "😀")}, "abc"
      * continues "😀defg…" in 4 + 4 tokens. Every other successor is unchanged.
      *
@@ -63,7 +91,7 @@ public final class SuccessorModel {
         if (bytes.length < 2) {
             throw new IllegalArgumentException("the character must take several UTF-8 bytes: " + character);
         }
-        int[] next = alphabet();
+        int[] next = successors(Architecture.LLAMA, LLAMA.vocabSize());
         int from = Vocabularies.LETTER_A + (letter - 'a');
         int after = next[from];
         boolean[] used = new boolean[256];
@@ -77,25 +105,14 @@ public final class SuccessorModel {
             from = token;
         }
         next[from] = after;
-        write(file, GgmlType.F32, next);
+        write(file, Architecture.LLAMA, GgmlType.F32, next);
     }
 
-    /** The default successors: ▁→a, a→b, …, y→z, z→end of sequence; no other token has one. */
-    private static int[] alphabet() {
-        int[] next = new int[SHAPE.vocabSize()];
-        Arrays.fill(next, NONE);
-        for (int from = Vocabularies.SPACE; from < Vocabularies.BASE_SIZE; from++) {
-            next[from] = from == Vocabularies.BASE_SIZE - 1 ? Vocabularies.EOS : from + 1;
-        }
-        return next;
-    }
-
-    /** Writes the model whose greedy successor of token {@code i} is {@code next[i]} (NONE: no successor). */
-    private static void write(Path file, GgmlType type, int[] next) {
-        int nEmbd = SHAPE.embeddingLength();
-        int nVocab = SHAPE.vocabSize();
-        int nFf = SHAPE.feedForwardLength();
-        int nKv = SHAPE.kvEmbeddingLength();
+    /** Writes the model whose greedy successor of token {@code i} is {@code successors[i]} (-1: none). */
+    private static void write(Path file, Architecture architecture, GgmlType type, int[] successors) {
+        ModelShape shape = shape(architecture);
+        int nEmbd = shape.embeddingLength();
+        int nVocab = shape.vocabSize();
         Gaussian g = new Gaussian(SEED);
 
         float[] embeddings = new float[nVocab * nEmbd];
@@ -113,8 +130,8 @@ public final class SuccessorModel {
         }
         float[] output = new float[nVocab * nEmbd];
         for (int from = 0; from < nVocab; from++) {
-            int to = next[from];
-            if (to == NONE) {
+            int to = successors[from];
+            if (to < 0) {
                 continue;
             }
             for (int i = 0; i < nEmbd; i++) {
@@ -123,26 +140,45 @@ public final class SuccessorModel {
         }
 
         GgufWriter w = new GgufWriter();
-        SHAPE.putMetadata(w, "successor", type);
-        Vocabularies.put(w, Vocabularies.spm(nVocab));
+        shape.putMetadata(w, "successor", type);
+        shape.putVocabulary(w);
         w.tensor("token_embd.weight", type, new long[]{nEmbd, nVocab}, TensorData.of(embeddings));
         w.tensor("output_norm.weight", GgmlType.F32, new long[]{nEmbd}, TensorData.constant(1f));
         w.tensor("output.weight", type, new long[]{nEmbd, nVocab}, TensorData.of(output));
-        w.tensor("blk.0.attn_norm.weight", GgmlType.F32, new long[]{nEmbd}, TensorData.constant(1f));
-        w.tensor("blk.0.attn_q.weight", type, new long[]{nEmbd, nEmbd}, small(g, nEmbd * nEmbd));
-        w.tensor("blk.0.attn_k.weight", type, new long[]{nEmbd, nKv}, small(g, nEmbd * nKv));
-        w.tensor("blk.0.attn_v.weight", type, new long[]{nEmbd, nKv}, small(g, nEmbd * nKv));
-        w.tensor("blk.0.attn_output.weight", type, new long[]{nEmbd, nEmbd}, TensorData.constant(0f));
-        w.tensor("blk.0.ffn_norm.weight", GgmlType.F32, new long[]{nEmbd}, TensorData.constant(1f));
-        w.tensor("blk.0.ffn_gate.weight", type, new long[]{nEmbd, nFf}, small(g, nEmbd * nFf));
-        w.tensor("blk.0.ffn_up.weight", type, new long[]{nEmbd, nFf}, small(g, nEmbd * nFf));
-        w.tensor("blk.0.ffn_down.weight", type, new long[]{nFf, nEmbd}, TensorData.constant(0f));
+        BlockTensors.write(w, shape, 0, (writer, name, dims, matrix) -> {
+            TensorData values = matrix.writesResidual() ? TensorData.constant(0f) : small(g, BlockTensors.elements(dims));
+            // The router stays F32, as in real MoE models.
+            writer.tensor(name, matrix == BlockTensors.Matrix.FFN_GATE_INP ? GgmlType.F32 : type, dims, values);
+        });
         w.write(file);
     }
 
-    private static TensorData small(Gaussian g, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
+    /**
+     * The token each token is followed by, or -1: the space piece and every letter go to the next letter (a
+     * BPE vocabulary also has the words {@code Ġa}..{@code Ġz}), and {@code z} to end of generation.
+     */
+    static int[] successors(Architecture architecture, int nVocab) {
+        int[] next = new int[nVocab];
+        Arrays.fill(next, -1);
+        if (architecture == Architecture.LLAMA) {
+            for (int from = Vocabularies.SPACE; from < Vocabularies.BASE_SIZE; from++) {
+                next[from] = from == Vocabularies.BASE_SIZE - 1 ? Vocabularies.EOS : from + 1;
+            }
+            return next;
+        }
+        int end = Vocabularies.bpeImEnd(nVocab);
+        next[' '] = 'a';
+        for (int letter = 0; letter < 26; letter++) {
+            int following = letter == 25 ? end : 'a' + letter + 1;
+            next['a' + letter] = following;
+            next[Vocabularies.BPE_SPACE_A + letter] = following;
+        }
+        return next;
+    }
+
+    private static TensorData small(Gaussian g, long n) {
+        float[] v = new float[Math.toIntExact(n)];
+        for (int i = 0; i < v.length; i++) {
             v[i] = (float) (0.02 * g.next());
         }
         return TensorData.of(v);

@@ -105,6 +105,47 @@ class MemoryEstimatorTest {
         assertEquals(20.51, mib(MemoryEstimator.estimate(successor, 2048, 1).computeBytes() - MemoryEstimator.RUNTIME_OVERHEAD_BYTES), 0.01);
     }
 
+    @Test
+    void theDefault_isTheB4916Estimate() {
+        assertEquals(MemoryEstimator.estimate(successor, 2048, 2, 512, MemoryEstimator.LlamaBuild.B4916),
+                MemoryEstimator.estimate(successor, 2048, 2));
+    }
+
+    @Test
+    void current_padsTheContextTo256_andEachSlotsShareTo256() {
+        // 1000 tokens -> 1024 -> 341 per slot -> 512 per slot: 1536 cells of 1 layer x (64 + 64) f16 values
+        MemoryEstimate e = MemoryEstimator.estimate(successor, 1000, 3, 512, MemoryEstimator.LlamaBuild.CURRENT);
+        assertEquals(1536L * (64 + 64) * 2, e.kvCacheBytes());
+        assertEquals(4096L * (64 + 64) * 2,
+                MemoryEstimator.estimate(successor, 4096, 4, 512, MemoryEstimator.LlamaBuild.CURRENT).kvCacheBytes());
+    }
+
+    @Test
+    void current_kvCache_usesTheKeyLengthOfQwen3() {
+        // given a qwen3 model whose 2 KV heads are 96 wide, where n_embd / n_head is 64
+        Path file = dir.resolve("qwen3.gguf");
+        RandomModel.write(file, ModelShape.qwen3(3, 512, 512, 8, 2, 96, 1000, 4096), GgmlType.Q8_0, 1);
+
+        MemoryEstimate e = MemoryEstimator.estimate(GgufReader.read(file), 2048, 1, 512, MemoryEstimator.LlamaBuild.CURRENT);
+
+        assertEquals(3L * 2048 * (2 * 96 + 2 * 96) * 2, e.kvCacheBytes());
+    }
+
+    @Test
+    void current_compute_isMaskLogitsAndTheWidestActivation_theActiveExpertsIncluded() {
+        // given a mixture of 8 experts of width 256 with 4 in use: 1024 active, wider than n_embd 128
+        Path moe = dir.resolve("moe8.gguf");
+        RandomModel.write(moe, ModelShape.qwen3Moe(1, 128, 256, 4, 2, 32, 1000, 4096, 8, 4), GgmlType.Q8_0, 1);
+
+        MemoryEstimate e = MemoryEstimator.estimate(GgufReader.read(moe), 2048, 2, 512, MemoryEstimator.LlamaBuild.CURRENT);
+
+        long mask = 2L * 1024 * 512;
+        long logits = 4L * 1000 * 512;
+        long activations = 16L * 512 * 1024;
+        long output = 4L * 1000 * 2;
+        assertEquals(mask + logits + activations + output + MemoryEstimator.RUNTIME_OVERHEAD_BYTES, e.computeBytes());
+    }
+
     private static double mib(long bytes) {
         return bytes / 1048576.0;
     }

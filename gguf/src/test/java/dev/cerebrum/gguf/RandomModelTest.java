@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RandomModelTest {
@@ -112,5 +113,55 @@ class RandomModelTest {
         assertEquals(6L, types.get(3 + 0x41));
         assertEquals(3L, types.get(2));
         assertEquals(32000, gguf.get("tokenizer.ggml.scores").orElseThrow().asArray().size());
+    }
+
+    @Test
+    void qwen3Shape_hasWideHeads_qkNorms_aBpeVocabulary_andTheQwen3Keys() {
+        // given a small random qwen3 model whose heads are wider than n_embd / n_head
+        ModelShape shape = ModelShape.qwen3(2, 128, 256, 8, 2, 32, 1000, 512);
+        Path file = dir.resolve("qwen3.gguf");
+        RandomModel.write(file, shape, GgmlType.Q8_0, 3);
+
+        // when read back
+        GgufFile gguf = GgufReader.read(file);
+
+        // then it is a qwen3 file of that shape, its KV width is heads x key_length, with a BPE vocabulary
+        assertEquals("qwen3", gguf.architecture());
+        assertEquals(32, gguf.get("qwen3.attention.key_length").orElseThrow().asLong());
+        assertEquals(3 + 11 * shape.blockCount(), gguf.tensors().size());
+        assertEquals(List.of(128L, 256L), gguf.tensor("blk.0.attn_q.weight").orElseThrow().dims());
+        assertEquals(List.of(128L, 64L), gguf.tensor("blk.0.attn_k.weight").orElseThrow().dims());
+        assertEquals(List.of(256L, 128L), gguf.tensor("blk.1.attn_output.weight").orElseThrow().dims());
+        assertEquals("gpt2", gguf.get("tokenizer.ggml.model").orElseThrow().asString());
+        assertEquals(1000, gguf.vocabSize());
+        assertEquals(2L * 512 * (64 + 64) * 2, MemoryEstimator.estimate(gguf, 512, 1).kvCacheBytes());
+    }
+
+    @Test
+    void qwen3MoeShape_hasThreeDimensionalExpertTensors_andAnF32Router() {
+        ModelShape shape = ModelShape.qwen3Moe(1, 128, 64, 4, 2, 64, 600, 256, 8, 2);
+        Path file = dir.resolve("moe.gguf");
+        RandomModel.write(file, shape, GgmlType.Q4_0, 4);
+
+        GgufFile gguf = GgufReader.read(file);
+
+        assertEquals("qwen3moe", gguf.architecture());
+        assertEquals(8, gguf.get("qwen3moe.expert_count").orElseThrow().asLong());
+        assertEquals(64, gguf.get("qwen3moe.expert_feed_forward_length").orElseThrow().asLong());
+        assertEquals(List.of(128L, 64L, 8L), gguf.tensor("blk.0.ffn_gate_exps.weight").orElseThrow().dims());
+        assertEquals(List.of(64L, 128L, 8L), gguf.tensor("blk.0.ffn_down_exps.weight").orElseThrow().dims());
+        assertEquals(GgmlType.Q4_0, gguf.tensor("blk.0.ffn_up_exps.weight").orElseThrow().type());
+        assertEquals(GgmlType.F32, gguf.tensor("blk.0.ffn_gate_inp.weight").orElseThrow().type());
+        assertTrue(gguf.tensor("blk.0.ffn_gate.weight").isEmpty());
+    }
+
+    @Test
+    void invalidShapes_areRefused() {
+        assertThrows(IllegalArgumentException.class, () -> ModelShape.qwen3Moe(1, 64, 64, 4, 2, 32, 600, 256, 4, 5));
+        assertThrows(IllegalArgumentException.class, () -> ModelShape.qwen3(1, 64, 64, 4, 3, 32, 600, 256));
+        assertThrows(IllegalArgumentException.class, () -> new ModelShape(ModelShape.Architecture.LLAMA,
+                1, 64, 64, 4, 4, 32, 600, 256, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ModelShape(ModelShape.Architecture.QWEN3,
+                1, 64, 64, 4, 4, 32, 600, 256, 4, 2));
     }
 }

@@ -66,7 +66,7 @@ class SuccessorModelTest {
         // when the final hidden state is the RMS-normalised last embedding (every block adds zero),
         // then the most likely next token follows the alphabet: ▁→a, a→b, …, z→</s>
         for (int token = 259; token < 286; token++) {
-            assertEquals(token == 285 ? 2 : token + 1, argmax(embd, out, n, vocab, token), "after token " + token);
+            assertEquals(token == 285 ? 2 : token + 1, argmaxAfter(token, embd, out, n, vocab), "after token " + token);
         }
         float[] attnOut = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("blk.0.attn_output.weight").orElseThrow());
         float[] ffnDown = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("blk.0.ffn_down.weight").orElseThrow());
@@ -87,10 +87,10 @@ class SuccessorModelTest {
         int c = 260 + 2;
         int[] chain = {c, 3 + 0xF0, 3 + 0x9F, 3 + 0x98, 3 + 0x80, c + 1};
         for (int i = 0; i + 1 < chain.length; i++) {
-            assertEquals(chain[i + 1], argmax(embd, out, n, (int) gguf.vocabSize(), chain[i]), "after token " + chain[i]);
+            assertEquals(chain[i + 1], argmaxAfter(chain[i], embd, out, n, (int) gguf.vocabSize()), "after token " + chain[i]);
         }
-        assertEquals(c, argmax(embd, out, n, (int) gguf.vocabSize(), c - 1));
-        assertEquals(c + 2, argmax(embd, out, n, (int) gguf.vocabSize(), c + 1));
+        assertEquals(c, argmaxAfter(c - 1, embd, out, n, (int) gguf.vocabSize()));
+        assertEquals(c + 2, argmaxAfter(c + 1, embd, out, n, (int) gguf.vocabSize()));
     }
 
     @Test
@@ -103,7 +103,76 @@ class SuccessorModelTest {
         assertThrows(IllegalArgumentException.class, () -> SuccessorModel.writeWithCharacter(file, 'c', "\u1082"));
     }
 
-    private static int argmax(float[] embd, float[] out, int n, int vocab, int token) {
+
+    @ParameterizedTest
+    @EnumSource(value = ModelShape.Architecture.class, names = {"QWEN3", "QWEN3MOE"})
+    void qwen3Models_argmaxFollowsTheAlphabet_zEndsWithImEnd_andBlocksAddNothing(ModelShape.Architecture arch)
+            throws IOException {
+        // given the known-answer model of a Qwen3 architecture
+        Path file = dir.resolve("successor-" + arch + ".gguf");
+        SuccessorModel.write(file, arch);
+        GgufFile gguf = GgufReader.read(file);
+        int n = (int) gguf.embeddingLength();
+        int vocab = (int) gguf.vocabSize();
+        float[] embd = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("token_embd.weight").orElseThrow());
+        float[] out = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("output.weight").orElseThrow());
+
+        // then its heads are wider than n_embd / n_head, as in real Qwen3
+        String a = arch.ggufName();
+        assertEquals(a, gguf.architecture());
+        assertEquals(32, gguf.get(a + ".attention.key_length").orElseThrow().asLong());
+        assertEquals(16, n / gguf.headCount());
+        assertEquals(List.of(64L, 128L), gguf.tensor("blk.0.attn_q.weight").orElseThrow().dims());
+        assertEquals(List.of(32L), gguf.tensor("blk.0.attn_k_norm.weight").orElseThrow().dims());
+
+        // and the letters (alone and as " x" words) are followed by the next letter, z by <|im_end|>, space by a
+        int imEnd = vocab - 1;
+        assertEquals("<|im_end|>", gguf.get("tokenizer.ggml.tokens").orElseThrow().asArray().elements().get(imEnd));
+        assertEquals('a', argmaxAfter(' ', embd, out, n, vocab));
+        for (int letter = 0; letter < 26; letter++) {
+            int expected = letter == 25 ? imEnd : 'a' + letter + 1;
+            assertEquals(expected, argmaxAfter('a' + letter, embd, out, n, vocab), "after " + (char) ('a' + letter));
+            assertEquals(expected, argmaxAfter(256 + letter, embd, out, n, vocab), "after Ġ" + (char) ('a' + letter));
+        }
+
+        // and every block writes zero into the residual stream
+        assertEquals(0.0, maxAbs(GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("blk.0.attn_output.weight").orElseThrow())));
+        String down = arch == ModelShape.Architecture.QWEN3MOE ? "blk.0.ffn_down_exps.weight" : "blk.0.ffn_down.weight";
+        GgufFile.TensorInfo downInfo = gguf.tensor(down).orElseThrow();
+        assertEquals(0.0, maxAbs(GgufRoundTripTest.Dequantizer.decode(file, gguf, downInfo)));
+        if (arch == ModelShape.Architecture.QWEN3MOE) {
+            assertEquals(List.of(64L, 64L, 4L), downInfo.dims());
+            assertEquals(4, gguf.get(a + ".expert_count").orElseThrow().asLong());
+            assertEquals(2, gguf.get(a + ".expert_used_count").orElseThrow().asLong());
+            assertEquals(GgmlType.F32, gguf.tensor("blk.0.ffn_gate_inp.weight").orElseThrow().type());
+        }
+    }
+
+    @Test
+    void bpeVocabulary_hasGpt2ByteTokens_spaceLetterMerges_andChatMlControlTokens() {
+        Path file = dir.resolve("qwen3.gguf");
+        SuccessorModel.write(file, ModelShape.Architecture.QWEN3);
+        GgufFile gguf = GgufReader.read(file);
+        List<Object> tokens = gguf.get("tokenizer.ggml.tokens").orElseThrow().asArray().elements();
+        List<Object> types = gguf.get("tokenizer.ggml.token_type").orElseThrow().asArray().elements();
+
+        assertEquals("gpt2", gguf.get("tokenizer.ggml.model").orElseThrow().asString());
+        assertEquals("qwen2", gguf.get("tokenizer.ggml.pre").orElseThrow().asString());
+        assertEquals(285, tokens.size());
+        assertEquals("a", tokens.get('a'));
+        assertEquals("\u0120", tokens.get(' '));
+        assertEquals("\u010a", tokens.get('\n'));
+        assertEquals("\u0120a", tokens.get(256));
+        assertEquals(List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>"), tokens.subList(282, 285));
+        assertEquals(List.of(3L, 3L, 3L), types.subList(282, 285));
+        assertEquals("\u0120 a", gguf.get("tokenizer.ggml.merges").orElseThrow().asArray().elements().getFirst());
+        assertEquals(282, gguf.get("tokenizer.ggml.bos_token_id").orElseThrow().asLong());
+        assertEquals(284, gguf.get("tokenizer.ggml.eos_token_id").orElseThrow().asLong());
+        assertEquals(false, gguf.get("tokenizer.ggml.add_bos_token").orElseThrow().asBoolean());
+    }
+
+    /** The argmax of the logits after {@code token} when every block adds nothing (RMS-normalised embedding). */
+    private static int argmaxAfter(int token, float[] embd, float[] out, int n, int vocab) {
         double rms = 0;
         for (int i = 0; i < n; i++) {
             rms += embd[token * n + i] * embd[token * n + i];

@@ -293,7 +293,7 @@ class LauncherIT {
     }
 
     @Test
-    void javaHome_withoutAnyJdk21_saysSoClearly() {
+    void javaHome_withoutAnyJdk25_saysSoClearly() {
         // given JAVA_HOME at nothing usable and an empty JDK folder
         Path empty = home.resolve("no-jdks");
         createParent(empty.resolve("x"));
@@ -305,12 +305,12 @@ class LauncherIT {
 
         // then
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.stderr().contains("no JDK 21 or newer found"), r.toString());
+        assertTrue(r.stderr().contains("no JDK 25 or newer found"), r.toString());
         assertFalse(Files.exists(home.resolve(".env")), "nothing was set up");
     }
 
     @Test
-    void javaHome_olderThan21_isSkippedForANewerJdk() throws IOException {
+    void javaHome_olderThan25_isSkippedForANewerJdk() throws IOException {
         // given a fake JDK 17 in JAVA_HOME
         Path old = home.resolve("jdk17");
         createParent(old.resolve("bin/java"));
@@ -321,15 +321,15 @@ class LauncherIT {
         // when
         Launcher.Result r = launcher.env("JAVA_HOME", old.toString()).run("java-home");
 
-        // then another JDK, of version 21 or newer, is chosen
+        // then another JDK, of version 25 or newer, is chosen
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.stderr().contains("is Java 17, not a JDK 21+"), r.toString());
+        assertTrue(r.stderr().contains("is Java 17, not a JDK 25+"), r.toString());
         Path chosen = Path.of(r.stdout().strip());
         assertNotEquals(old, chosen);
         String release = Files.readString(chosen.resolve("release"));
         Matcher m = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(release);
         assertTrue(m.find(), release);
-        assertTrue(Integer.parseInt(m.group(1)) >= 21, release);
+        assertTrue(Integer.parseInt(m.group(1)) >= 25, release);
     }
 
     @Test

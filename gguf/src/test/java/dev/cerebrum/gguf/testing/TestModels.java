@@ -1,52 +1,73 @@
 package dev.cerebrum.gguf.testing;
 
+import dev.cerebrum.gguf.ModelShape.Architecture;
 import dev.cerebrum.gguf.SuccessorModel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Consumer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** GGUF models for tests, generated once per JVM into a temporary folder that is deleted on exit. */
 public final class TestModels {
 
+    private static final Map<Architecture, Path> SUCCESSORS = new ConcurrentHashMap<>();
+
     private TestModels() {
     }
 
-    /** The successor model of {@link SuccessorModel}: "abc" continues "defghijk…", "w" gives "xyz" then end of sequence. */
+    /** The llama successor model of {@link SuccessorModel}: "abc" continues "defghijk…", "w" gives "xyz" then end of sequence. */
     public static Path successor() {
-        return Successor.FILE;
+        return successor(Architecture.LLAMA);
     }
 
     /**
-     * The successor model with 😀 after "c", in its four byte tokens {@code <0xF0><0x9F><0x98><0x80>}:
+     * The successor model of {@code architecture} (llama, qwen3 or qwen3moe): the same known answers, "abc"
+     * continues "defghijk…" and "w" gives "xyz" then end of generation.
+     */
+    public static Path successor(Architecture architecture) {
+        return SUCCESSORS.computeIfAbsent(architecture, a -> {
+            Path file = Folder.DIR.resolve("successor-" + a.ggufName() + ".gguf");
+            SuccessorModel.write(file, a);
+            file.toFile().deleteOnExit();
+            return file;
+        });
+    }
+
+    /**
+     * The llama successor model with 😀 after "c", in its four byte tokens {@code <0xF0><0x9F><0x98><0x80>}:
      * "abc" continues "😀defg…", so a limit of one to three tokens cuts the character.
      */
     public static Path successorWithEmoji() {
         return SuccessorWithEmoji.FILE;
     }
 
-    /** The holder idiom makes the first call write the file once, thread-safely. */
-    private static final class Successor {
-        static final Path FILE = create("successor.gguf", SuccessorModel::write);
-    }
-
     private static final class SuccessorWithEmoji {
-        static final Path FILE = create("successor-emoji.gguf", file -> SuccessorModel.writeWithCharacter(file, 'c', "\uD83D\uDE00"));
-    }
+        static final Path FILE = create();
 
-    private static Path create(String name, Consumer<Path> writer) {
-        try {
-            Path dir = Files.createTempDirectory("cerebrum-test-models");
-            Path file = dir.resolve(name);
-            writer.accept(file);
-            // deleteOnExit runs in reverse order of registration: the file first, then its folder.
-            dir.toFile().deleteOnExit();
+        private static Path create() {
+            Path file = Folder.DIR.resolve("successor-emoji.gguf");
+            SuccessorModel.writeWithCharacter(file, 'c', "\uD83D\uDE00");
             file.toFile().deleteOnExit();
             return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The holder idiom makes the first call create the folder once, thread-safely. */
+    private static final class Folder {
+        static final Path DIR = create();
+
+        private static Path create() {
+            try {
+                Path dir = Files.createTempDirectory("cerebrum-test-models");
+                // deleteOnExit runs in reverse order of registration: the files first, then their folder.
+                dir.toFile().deleteOnExit();
+                return dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

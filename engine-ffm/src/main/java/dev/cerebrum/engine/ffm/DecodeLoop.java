@@ -1,0 +1,332 @@
+package dev.cerebrum.engine.ffm;
+
+import dev.cerebrum.engine.EngineFailureException;
+import dev.cerebrum.engine.FinishReason;
+import dev.cerebrum.engine.GenerationEvent;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * The one thread that decodes: continuous batching over the slots. Each step
+ * <ol>
+ *   <li>ends what was cancelled (queued or running) and gives free slots to queued generations, in order;</li>
+ *   <li>puts into one {@code llama_batch} the next token of every decoding generation, plus one chunk (at most
+ *       {@link CoreConfig#prefillChunk()} tokens) of the prompt of the oldest generation still prefilling;</li>
+ *   <li>runs {@code llama_decode} once, then samples one token for every generation that has an output.</li>
+ * </ol>
+ * A cancel is therefore seen before the next step: within one chunk of a prompt, within one token of a
+ * generation. A generation that ends has its sequence removed from the KV cache and its slot freed before its
+ * final event is sent. With nothing to do the thread parks until a submission or cancel wakes it.
+ */
+final class DecodeLoop implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(GenerationCore.class.getName());
+
+    private final NativeModel model;
+    private final CoreConfig config;
+    private final int slotContext;
+    private final Batch batch;
+    private final Object submitLock = new Object();
+    private final ConcurrentLinkedQueue<Sequence> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicReferenceArray<Sequence> slots;
+
+    // Decode-thread state.
+    private final ArrayDeque<Sequence> queue = new ArrayDeque<>();
+    private final List<Sequence> prefilling = new ArrayList<>();
+    private final List<Sequence> outputs = new ArrayList<>();
+    private MemorySegment pieceSegment;
+    private byte[] pieceBytes;
+
+    private volatile boolean closing;
+    private volatile boolean alive = true;
+    private volatile long steps;
+    private volatile long prefillChunks;
+    private Thread thread;
+
+    DecodeLoop(NativeModel model, CoreConfig config) {
+        this.model = model;
+        this.config = config;
+        this.slotContext = config.slotContext();
+        this.batch = new Batch(model.arena(), model.batchSize());
+        this.slots = new AtomicReferenceArray<>(config.slots());
+        this.pieceSegment = model.arena().allocate(256);
+        this.pieceBytes = new byte[256];
+    }
+
+    void start(String name) {
+        thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this);
+        thread.start();
+    }
+
+    /** Queues a generation; the decode thread starts it when a slot is free. */
+    void submit(Sequence sequence) {
+        synchronized (submitLock) {
+            if (closing || !alive) {
+                throw new EngineFailureException("the model is not loaded any more");
+            }
+            inbox.add(sequence);
+            queued.incrementAndGet();
+        }
+        wake();
+    }
+
+    void wake() {
+        LockSupport.unpark(thread);
+    }
+
+    /** Ends every generation with an error, stops the thread and waits for it. */
+    void close() {
+        synchronized (submitLock) {
+            closing = true;
+        }
+        wake();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean alive() {
+        return alive && !closing;
+    }
+
+    CoreStatus status() {
+        List<SlotState> states = new ArrayList<>(slots.length());
+        for (int i = 0; i < slots.length(); i++) {
+            Sequence s = slots.get(i);
+            states.add(s == null ? new SlotState(i, SlotPhase.IDLE, 0, 0, 0)
+                    : new SlotState(i, s.phase(), s.promptTokens(), s.promptProcessed(), s.sampled()));
+        }
+        return new CoreStatus(states, queued.get());
+    }
+
+    /** Decode steps run so far. */
+    long steps() {
+        return steps;
+    }
+
+    /** Prompt chunks processed so far. */
+    long prefillChunks() {
+        return prefillChunks;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                drainInbox();
+                if (closing) {
+                    endAll("the model was unloaded");
+                    return;
+                }
+                endCancelled();
+                startQueued();
+                if (!anyRunning()) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                step();
+            }
+        } catch (Throwable t) {
+            alive = false;
+            LOG.log(System.Logger.Level.ERROR, "the decode loop failed", t);
+            endAll("the engine failed: " + t.getClass().getSimpleName());
+        } finally {
+            alive = false;
+        }
+    }
+
+    private void drainInbox() {
+        Sequence s;
+        while ((s = inbox.poll()) != null) {
+            queue.addLast(s);
+        }
+    }
+
+    private boolean anyRunning() {
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void endCancelled() {
+        for (Iterator<Sequence> it = queue.iterator(); it.hasNext(); ) {
+            Sequence s = it.next();
+            if (s.cancelRequested()) {
+                it.remove();
+                queued.decrementAndGet();
+                end(s, FinishReason.CANCELLED, null);
+            }
+        }
+        for (int i = 0; i < slots.length(); i++) {
+            Sequence s = slots.get(i);
+            if (s != null && s.cancelRequested()) {
+                end(s, FinishReason.CANCELLED, null);
+            }
+        }
+    }
+
+    private void startQueued() {
+        for (int i = 0; i < slots.length() && !queue.isEmpty(); i++) {
+            if (slots.get(i) == null) {
+                Sequence s = queue.pollFirst();
+                queued.decrementAndGet();
+                s.slot = i;
+                s.cached = 0;
+                s.startedNanos = System.nanoTime();
+                prefilling.add(s);
+                slots.set(i, s);
+            }
+        }
+    }
+
+    private void step() {
+        batch.clear();
+        outputs.clear();
+        for (int i = 0; i < slots.length(); i++) {
+            Sequence s = slots.get(i);
+            if (s != null && !s.prefilling()) {
+                s.outputIndex = batch.add(s.nextToken, s.cached, s.slot, true);
+                outputs.add(s);
+            }
+        }
+        Sequence chunked = prefilling.isEmpty() ? null : prefilling.getFirst();
+        if (chunked != null) {
+            int start = chunked.promptProcessed();
+            int n = Math.min(Math.min(config.prefillChunk(), batch.capacity() - batch.size()), chunked.prompt.length - start);
+            for (int k = 0; k < n; k++) {
+                int at = start + k;
+                boolean last = at == chunked.prompt.length - 1;
+                int index = batch.add(chunked.prompt[at], at, chunked.slot, last);
+                if (last) {
+                    chunked.outputIndex = index;
+                }
+            }
+            chunked.chunkEnd = start + n;
+        }
+
+        int result = model.decode(batch);
+        steps++;
+        if (result != 0) {
+            String error = "llama_decode failed with code " + result;
+            LOG.log(System.Logger.Level.ERROR, error);
+            for (Sequence s : outputs) {
+                end(s, FinishReason.ERROR, error);
+            }
+            if (chunked != null) {
+                end(chunked, FinishReason.ERROR, error);
+            }
+            return;
+        }
+        for (Sequence s : outputs) {
+            s.cached++;
+        }
+        if (chunked != null) {
+            chunked.cached = chunked.chunkEnd;
+            chunked.promptProcessed(chunked.chunkEnd);
+            prefillChunks++;
+            if (!chunked.prefilling()) {
+                prefilling.remove(chunked);
+                outputs.add(chunked);
+            }
+        }
+        for (Sequence s : outputs) {
+            int token = model.sample(s.sampler, s.outputIndex);
+            s.outputIndex = -1;
+            accept(s, token);
+        }
+    }
+
+    /** One sampled token: end of generation, text (held back as stop strings and UTF-8 need), or a limit. */
+    private void accept(Sequence s, int token) {
+        long now = System.nanoTime();
+        if (s.firstTokenNanos == 0) {
+            s.firstTokenNanos = now;
+        }
+        s.lastTokenNanos = now;
+        if (model.isEndOfGeneration(token)) {
+            end(s, FinishReason.STOP, null);
+            return;
+        }
+        s.sampledOneMore();
+        String text = s.text.add(pieceBytes, piece(token));
+        if (!text.isEmpty()) {
+            s.send(new GenerationEvent.Token(text, s.text.countedTokens()));
+        }
+        if (s.text.stopped()) {
+            end(s, FinishReason.STOP, null);
+        } else if (s.sampled() >= s.request.maxTokens() || s.cached >= slotContext) {
+            end(s, FinishReason.LENGTH, null);
+        } else {
+            s.nextToken = token;
+        }
+    }
+
+    /** The piece of {@code token}, copied into {@link #pieceBytes}; returns its length. */
+    private int piece(int token) {
+        int n = model.piece(token, pieceSegment);
+        if (n < 0) {
+            pieceSegment = model.arena().allocate(-n);
+            pieceBytes = new byte[-n];
+            n = model.piece(token, pieceSegment);
+        }
+        MemorySegment.copy(pieceSegment, JAVA_BYTE, 0, pieceBytes, 0, n);
+        return n;
+    }
+
+    /** Frees the slot and the sampler, then sends the final event (after any text held back, unless stopped). */
+    private void end(Sequence s, FinishReason reason, String error) {
+        if (s.isDone()) {
+            return;
+        }
+        if (reason == FinishReason.STOP || reason == FinishReason.LENGTH) {
+            String rest = s.text.flush();
+            if (!rest.isEmpty()) {
+                s.send(new GenerationEvent.Token(rest, s.text.countedTokens()));
+            }
+        }
+        if (s.slot >= 0) {
+            model.clearSequence(s.slot);
+            prefilling.remove(s);
+            slots.set(s.slot, null);
+        }
+        model.freeSampler(s.sampler);
+        s.send(s.finished(reason, error));
+    }
+
+    private void endAll(String error) {
+        drainInbox();
+        for (Sequence s : queue) {
+            queued.decrementAndGet();
+            end(s, FinishReason.ERROR, error);
+        }
+        queue.clear();
+        for (int i = 0; i < slots.length(); i++) {
+            Sequence s = slots.get(i);
+            if (s != null) {
+                end(s, FinishReason.ERROR, error);
+            }
+        }
+    }
+}

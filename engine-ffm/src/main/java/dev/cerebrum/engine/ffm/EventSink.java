@@ -1,0 +1,15 @@
+package dev.cerebrum.engine.ffm;
+
+import dev.cerebrum.engine.GenerationEvent;
+
+/**
+ * Receives one generation's events: {@link GenerationEvent.Token}s (never empty), then exactly one
+ * {@link GenerationEvent.Finished}. Called on the decode thread, in order; it must return quickly and never
+ * block, since every slot waits for it. An exception it throws cancels its own generation only.
+ */
+@FunctionalInterface
+public interface EventSink {
+
+    /** One event of the generation. */
+    void onEvent(GenerationEvent event);
+}
