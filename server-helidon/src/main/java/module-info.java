@@ -3,8 +3,7 @@ module dev.cerebrum.server {
     requires dev.cerebrum.guard;
     requires dev.cerebrum.gguf;
     requires io.helidon.webserver;
-    requires io.helidon.config;
-    requires io.helidon.config.yaml;
+    requires dev.cerebrum.config;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires com.fasterxml.jackson.jr.ob;

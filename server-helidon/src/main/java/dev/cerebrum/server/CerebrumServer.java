@@ -1,5 +1,7 @@
 package dev.cerebrum.server;
 
+import dev.cerebrum.config.SettingsSources;
+import dev.cerebrum.config.SettingsTable;
 import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InferenceEngines;
 import dev.cerebrum.gguf.SuccessorModel;
@@ -117,7 +119,7 @@ public final class CerebrumServer implements AutoCloseable {
 
             ModelRegistry registry = registry(settings);
             Files.createDirectories(settings.runDir());
-            InferenceEngine engine = InferenceEngines.create(settings.engine(), EngineOptions.of(settings.runDir()));
+            InferenceEngine engine = InferenceEngines.create(settings.engine(), new EngineOptions(settings.runDir(), settings.engineProperties()));
             opened.push(engine);
             ModelManager manager = probe == null ? ModelManager.create(engine, registry, settings.guard())
                     : ModelManager.create(engine, registry, settings.guard(), probe);
@@ -206,7 +208,7 @@ public final class CerebrumServer implements AutoCloseable {
         }
         if (room < limits.maxConnections()) {
             ConnectionLimits lowered = limits.withMaxConnections(room);
-            LOG.warning(descriptors + ": room for " + room + " connections, so " + Settings.MAX_CONNECTIONS + "="
+            LOG.warning(descriptors + ": room for " + room + " connections, so " + SettingsTable.MAX_CONNECTIONS.name() + "="
                     + limits.maxConnections() + " is lowered to " + room + " (" + lowered.maxPerPeer()
                     + " per client address). Raise the open-files limit to serve more.");
             return lowered;
