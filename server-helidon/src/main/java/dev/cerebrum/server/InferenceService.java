@@ -22,8 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.lang.System.Logger.Level;
 
 /**
  * {@code /v1/inference} and {@code /v1/inference/stream}. Admission, queueing and generation happen in the
@@ -32,7 +31,7 @@ import java.util.logging.Logger;
 final class InferenceService implements HttpService {
     /** A comment line that keeps a quiet stream alive; data-line readers skip it. */
     static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
-    private static final Logger LOG = Logger.getLogger(InferenceService.class.getName());
+    private static final System.Logger LOG = System.getLogger(InferenceService.class.getName());
 
     private final ModelManager manager;
     private final InferenceBody.Limits limits;
@@ -154,7 +153,7 @@ final class InferenceService implements HttpService {
                     : "model_unavailable";
             return ApiError.unavailable(code, reason, retryAfter);
         }
-        LOG.warning(() -> "rid=" + requestId + " generation failed: " + finished.error());
+        LOG.log(Level.WARNING, () -> "rid=" + requestId + " generation failed: " + finished.error());
         return Errors.internal(requestId);
     }
 
@@ -253,7 +252,7 @@ final class InferenceService implements HttpService {
             if (!generation.started() && f.completionTokens() == 0) {
                 return Errors.safe(f.error());
             }
-            LOG.warning(() -> "rid=" + ex.requestId + " generation failed mid-stream: " + f.error());
+            LOG.log(Level.WARNING, () -> "rid=" + ex.requestId + " generation failed mid-stream: " + f.error());
             return "the inference engine failed; quote request id " + ex.requestId + " when reporting it";
         }
 
@@ -290,7 +289,7 @@ final class InferenceService implements HttpService {
             try {
                 out.close();
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "rid=" + ex.requestId + " stream close failed", e);
+                LOG.log(Level.DEBUG, "rid=" + ex.requestId + " stream close failed", e);
             }
         }
     }
