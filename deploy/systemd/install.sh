@@ -55,7 +55,8 @@ command -v systemctl >/dev/null || die "systemctl not found: this machine does n
 [ -f "$root/server-helidon/target/server-helidon.jar" ] \
     || die "the server is not built: as $user run  ./cerebrum build"
 
-# The service runs as $user: it must read .env (the server reads it too) and write logs/, run/, models/.
+# The service runs as $user: it must read .env (the server reads it; systemd does not) and write logs/, run/,
+# models/.
 if command -v runuser >/dev/null; then
     runuser -u "$user" -- test -r "$workdir/.env" \
         || die "$user cannot read $workdir/.env: chown $user $workdir/.env (keep it chmod 600)"

@@ -4,16 +4,16 @@ module dev.cerebrum.server {
     requires dev.cerebrum.gguf;
     requires dev.cerebrum.grammar;
     requires io.helidon.webserver;
-    requires io.helidon.config;
-    requires io.helidon.config.yaml;
+    requires dev.cerebrum.config;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires com.fasterxml.jackson.jr.ob;
     requires com.fasterxml.jackson.core;
-    requires java.logging;
     requires jdk.management;
+    requires org.slf4j;
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
+    requires jul.to.slf4j;
 
     exports dev.cerebrum.server;
-    // java.util.logging instantiates the shutdown-aware LogManager that Main installs.
-    exports dev.cerebrum.server.logging to java.logging;
 }

@@ -20,6 +20,12 @@ public record ModelSpec(String name, Path path, int contextSize, int threads, in
 
     /** Default logical batch size, as llama.cpp's server uses. */
     public static final int DEFAULT_BATCH_SIZE = 512;
+    /** The largest context, in tokens, an engine accepts, whatever the model was trained with (it may accept less). */
+    public static final int MAX_CONTEXT_SIZE = 131_072;
+    /** The fewest context tokens each slot needs. */
+    public static final int MIN_SLOT_CONTEXT = 16;
+    /** The most parallel slots of one model. */
+    public static final int MAX_PARALLEL = 64;
 
     public ModelSpec {
         Objects.requireNonNull(name, "name");
@@ -27,10 +33,10 @@ public record ModelSpec(String name, Path path, int contextSize, int threads, in
         if (name.isBlank()) {
             throw new IllegalArgumentException("model name must not be blank");
         }
-        if (parallel < 1 || parallel > 64) {
-            throw new IllegalArgumentException("parallel must be 1..64, was " + parallel);
+        if (parallel < 1 || parallel > MAX_PARALLEL) {
+            throw new IllegalArgumentException("parallel must be 1.." + MAX_PARALLEL + ", was " + parallel);
         }
-        if (contextSize < 16 * parallel) {
+        if (contextSize < MIN_SLOT_CONTEXT * parallel) {
             throw new IllegalArgumentException("context size " + contextSize + " is too small for " + parallel + " slots");
         }
         if (threads < 1 || batchThreads < 1) {

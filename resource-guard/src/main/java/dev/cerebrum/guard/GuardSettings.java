@@ -1,11 +1,16 @@
 package dev.cerebrum.guard;
 
+import dev.cerebrum.config.SettingsTable;
+import dev.cerebrum.engine.ModelSpec;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of the registry and the model manager. Every value has a default in {@link #defaults()}.
+ * Settings of the registry and the model manager, read from variables by {@link #from} with the names, defaults
+ * and bounds of {@link SettingsTable}; {@link #defaults()} are the table's defaults.
  *
  * @param modelsFile         the YAML registry ({@code CEREBRUM_MODELS_FILE})
  * @param modelsDir          relative model paths resolve against it ({@code CEREBRUM_MODELS_DIR})
@@ -31,7 +36,7 @@ public record GuardSettings(Path modelsFile, Path modelsDir, int defaultThreads,
                             Duration cpuSampleInterval, Duration cpuWindow, Duration idleCheckInterval,
                             Duration retryAfter) {
     /** The longest CPU window: the sampler keeps one reading per sample interval within it. */
-    public static final Duration MAX_CPU_WINDOW = Duration.ofHours(1);
+    public static final Duration MAX_CPU_WINDOW = Duration.ofSeconds(SettingsTable.CPU_WINDOW_SECONDS.max());
 
     public GuardSettings {
         Objects.requireNonNull(modelsFile, "modelsFile");
@@ -80,11 +85,41 @@ public record GuardSettings(Path modelsFile, Path modelsDir, int defaultThreads,
         }
     }
 
-    /** The documented defaults. */
+    /** The documented defaults, relative paths as they are. */
     public static GuardSettings defaults() {
-        return new GuardSettings(Path.of("models", "models.yaml"), Path.of("models"), 1, 2048, 1, 60, 1024, 70.0,
-                2, 8, Duration.ofSeconds(120), Duration.ofSeconds(120), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), Duration.ofSeconds(5));
+        return from(Map.of(), Path.of(""));
+    }
+
+    /**
+     * The settings these variables give ({@code CEREBRUM_CTX_SIZE}, ...), defaults for the missing ones; relative
+     * paths resolve against {@code workDir}.
+     *
+     * @throws IllegalArgumentException naming the variable when a value is invalid
+     */
+    public static GuardSettings from(Map<String, String> vars, Path workDir) {
+        int parallel = SettingsTable.PARALLEL.read(vars);
+        int context = SettingsTable.CTX_SIZE.read(vars);
+        if (context < ModelSpec.MIN_SLOT_CONTEXT * parallel) {
+            throw new IllegalArgumentException(SettingsTable.CTX_SIZE.name() + " (" + context + ") is too small for "
+                    + SettingsTable.PARALLEL.name() + "=" + parallel + " slots (at least 16 tokens each)");
+        }
+        return new GuardSettings(
+                workDir.resolve(SettingsTable.MODELS_FILE.read(vars)),
+                workDir.resolve(SettingsTable.MODELS_DIR.read(vars)),
+                SettingsTable.THREADS.read(vars),
+                context,
+                parallel,
+                SettingsTable.IDLE_UNLOAD_MINUTES.read(vars),
+                SettingsTable.MIN_FREE_RAM_MB.read(vars),
+                SettingsTable.MAX_CPU_PERCENT.read(vars),
+                SettingsTable.MAX_LOADED_MODELS.read(vars),
+                SettingsTable.QUEUE_SIZE.read(vars),
+                SettingsTable.QUEUE_TIMEOUT.read(vars),
+                SettingsTable.LOAD_TIMEOUT.read(vars),
+                Duration.ofMillis(SettingsTable.CPU_SAMPLE_MS.read(vars)),
+                Duration.ofSeconds(SettingsTable.CPU_WINDOW_SECONDS.read(vars)),
+                SettingsTable.IDLE_CHECK.read(vars),
+                SettingsTable.RETRY_AFTER.read(vars));
     }
 
     /** A copy with another models file. */

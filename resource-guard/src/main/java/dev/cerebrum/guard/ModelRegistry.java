@@ -1,5 +1,7 @@
 package dev.cerebrum.guard;
 
+import dev.cerebrum.config.Setting;
+import dev.cerebrum.config.SettingsTable;
 import dev.cerebrum.engine.ModelSpec;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -153,10 +155,11 @@ public final class ModelRegistry {
                 errors.add("unknown key '" + printable(String.valueOf(key)) + "'");
             }
         }
-        int ctx = intValue(map, "ctx_size", settings.defaultContextSize(), 16, 1 << 20, errors);
-        int threads = intValue(map, "threads", settings.defaultThreads(), 1, 256, errors);
-        int parallel = intValue(map, "parallel", settings.defaultParallel(), 1, 64, errors);
-        idle = intValue(map, "idle_unload_minutes", idle, 0, 525_600, errors);
+        // The per-model keys share the bounds of the settings that give their defaults.
+        int ctx = intValue(map, "ctx_size", settings.defaultContextSize(), SettingsTable.CTX_SIZE, errors);
+        int threads = intValue(map, "threads", settings.defaultThreads(), SettingsTable.THREADS, errors);
+        int parallel = intValue(map, "parallel", settings.defaultParallel(), SettingsTable.PARALLEL, errors);
+        idle = intValue(map, "idle_unload_minutes", idle, SettingsTable.IDLE_UNLOAD_MINUTES, errors);
         int batch = intValue(map, "batch_size", ModelSpec.DEFAULT_BATCH_SIZE, 1, 1 << 16, errors);
         long seed = intValue(map, "seed", 0, 0, Integer.MAX_VALUE, errors);
         boolean pinned = false;
@@ -200,6 +203,10 @@ public final class ModelRegistry {
         }
         ModelEntry.Usable usable = new ModelEntry.Usable(name, spec, idle, pinned);
         return ModelFiles.check(path).<ModelEntry>map(f -> usable.broken(f.problem(), f.reason())).orElse(usable);
+    }
+
+    private static int intValue(Map<?, ?> map, String key, int fallback, Setting.Int bounds, List<String> errors) {
+        return intValue(map, key, fallback, bounds.min(), bounds.max(), errors);
     }
 
     private static int intValue(Map<?, ?> map, String key, int fallback, int min, int max, List<String> errors) {

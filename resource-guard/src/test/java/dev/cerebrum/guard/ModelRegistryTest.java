@@ -112,6 +112,9 @@ class ModelRegistryTest {
                   bad_value:
                     path: a.gguf
                     parallel: 0
+                  too_long:
+                    path: a.gguf
+                    ctx_size: 262144
                   wrong_type:
                     path: a.gguf
                     ctx_size: big
@@ -138,6 +141,8 @@ class ModelRegistryTest {
         assertTrue(reasonOf(r, "missing").contains("'missing.gguf' not found"));
         assertTrue(reasonOf(r, "unknown_key").contains("unknown key 'gpu_layers'"));
         assertTrue(reasonOf(r, "bad_value").contains("parallel must be between 1 and 64"));
+        // the bounds of CEREBRUM_CTX_SIZE, whose upper one is the largest context an engine accepts
+        assertTrue(reasonOf(r, "too_long").contains("ctx_size must be between 16 and 131072"));
         assertTrue(reasonOf(r, "wrong_type").contains("ctx_size must be an integer"));
         assertTrue(reasonOf(r, "pinned_type").contains("pinned must be true or false"));
         assertTrue(reasonOf(r, "float_value").contains("threads must be an integer"));
@@ -146,14 +151,14 @@ class ModelRegistryTest {
         assertTrue(reasonOf(r, "not_a_mapping").contains("mapping"));
         assertTrue(reasonOf(r, "directory").contains("not a regular file"));
         assertTrue(reasonOf(r, "null_value").contains("seed must be an integer"));
-        assertEquals(12, r.entries().size());
+        assertEquals(13, r.entries().size());
         // only an entry whose settings are valid keeps its spec, so that it recovers when its file is put right
         assertEquals(ModelEntry.Problem.FILE_MISSING, problemOf(r, "missing"));
         assertEquals(dir.resolve("nowhere/missing.gguf"), ((ModelEntry.Broken) r.find("missing").orElseThrow())
                 .spec().orElseThrow().path());
         assertEquals(ModelEntry.Problem.NOT_A_FILE, problemOf(r, "directory"));
         for (String invalid : List.of("unknown_key", "bad_value", "wrong_type", "pinned_type", "float_value",
-                "too_small", "no_path", "not_a_mapping", "null_value")) {
+                "too_small", "too_long", "no_path", "not_a_mapping", "null_value")) {
             assertEquals(ModelEntry.Problem.INVALID_ENTRY, problemOf(r, invalid), invalid);
             assertTrue(((ModelEntry.Broken) r.find(invalid).orElseThrow()).spec().isEmpty(), invalid);
         }

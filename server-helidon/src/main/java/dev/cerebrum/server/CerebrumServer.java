@@ -1,5 +1,7 @@
 package dev.cerebrum.server;
 
+import dev.cerebrum.config.SettingsSources;
+import dev.cerebrum.config.SettingsTable;
 import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InferenceEngines;
 import dev.cerebrum.gguf.SuccessorModel;
@@ -35,16 +37,15 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import java.lang.System.Logger.Level;
 
 /**
  * The Cerebrum backend: the HTTP API of {@code docs/wire.md} over the model manager. Start it with
  * {@link #start(Map)}; {@link #close()} stops it gracefully and ends every worker process.
  */
 public final class CerebrumServer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(CerebrumServer.class.getName());
+    private static final System.Logger LOG = System.getLogger(CerebrumServer.class.getName());
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Set<String> KNOWN_PATHS = Set.of("/health", "/health/live", "/health/ready", "/v1/inference",
             "/v1/inference/stream", "/v1/models", "/v1/stats", "/v1/cleanup", "/metrics");
@@ -117,7 +118,7 @@ public final class CerebrumServer implements AutoCloseable {
 
             ModelRegistry registry = registry(settings);
             Files.createDirectories(settings.runDir());
-            InferenceEngine engine = InferenceEngines.create(settings.engine(), EngineOptions.of(settings.runDir()));
+            InferenceEngine engine = InferenceEngines.create(settings.engine(), new EngineOptions(settings.runDir(), settings.engineProperties()));
             opened.push(engine);
             ModelManager manager = probe == null ? ModelManager.create(engine, registry, settings.guard())
                     : ModelManager.create(engine, registry, settings.guard(), probe);
@@ -171,7 +172,7 @@ public final class CerebrumServer implements AutoCloseable {
             opened.push(web::stop);
             CerebrumServer server = new CerebrumServer(settings, logging, engine, manager, meters, connections, listen,
                     web, accepting, inference);
-            LOG.info(() -> "Cerebrum backend listening on http://" + hostForUrl(settings.bindIp()) + ":" + web.port()
+            LOG.log(Level.INFO, () -> "Cerebrum backend listening on http://" + hostForUrl(settings.bindIp()) + ":" + web.port()
                     + " (models: " + registry.entries().stream().map(ModelEntry::name).toList()
                     + (registry.isDemo() ? ", demo registry" : "") + "; allowed peers: " + settings.allowlist()
                     + "; " + settings.apiKeys().size() + " API key(s) configured)");
@@ -192,7 +193,7 @@ public final class CerebrumServer implements AutoCloseable {
     private static ConnectionLimits connectionLimits(Settings settings, DescriptorBudget budget) {
         ConnectionLimits limits = settings.connections();
         if (!budget.known()) {
-            LOG.info(() -> "file descriptors: the limit cannot be read on this platform; serving at most "
+            LOG.log(Level.INFO, () -> "file descriptors: the limit cannot be read on this platform; serving at most "
                     + limits.maxConnections() + " connections, " + limits.maxPerPeer() + " per client address");
             return limits;
         }
@@ -206,12 +207,12 @@ public final class CerebrumServer implements AutoCloseable {
         }
         if (room < limits.maxConnections()) {
             ConnectionLimits lowered = limits.withMaxConnections(room);
-            LOG.warning(descriptors + ": room for " + room + " connections, so " + Settings.MAX_CONNECTIONS + "="
+            LOG.log(Level.WARNING, descriptors + ": room for " + room + " connections, so " + SettingsTable.MAX_CONNECTIONS.name() + "="
                     + limits.maxConnections() + " is lowered to " + room + " (" + lowered.maxPerPeer()
                     + " per client address). Raise the open-files limit to serve more.");
             return lowered;
         }
-        LOG.info(() -> descriptors + ": room for " + room + " connections; serving at most "
+        LOG.log(Level.INFO, () -> descriptors + ": room for " + room + " connections; serving at most "
                 + limits.maxConnections() + ", " + limits.maxPerPeer() + " per client address (headers within "
                 + limits.headerTimeout().toMillis() / 1000.0 + " s, keep-alive "
                 + limits.idleTimeout().toMillis() / 1000.0 + " s)");
@@ -243,7 +244,7 @@ public final class CerebrumServer implements AutoCloseable {
             server = listen.apply(port);
             return true;
         } catch (RuntimeException e) {
-            LOG.warning("cannot listen on port " + port + " yet: " + Errors.safe(rootMessage(e)));
+            LOG.log(Level.WARNING, "cannot listen on port " + port + " yet: " + Errors.safe(rootMessage(e)));
             return false;
         }
     }
@@ -296,16 +297,16 @@ public final class CerebrumServer implements AutoCloseable {
                 } finally {
                     Files.deleteIfExists(tmp);
                 }
-                LOG.info("no models file: wrote the demo model " + ModelRegistry.DEMO_FILE + " so the server answers at once");
+                LOG.log(Level.INFO, "no models file: wrote the demo model " + ModelRegistry.DEMO_FILE + " so the server answers at once");
                 registry = ModelRegistry.load(settings.guard());
             }
         }
         for (String problem : registry.problems()) {
-            LOG.warning("models file: " + problem);
+            LOG.log(Level.WARNING, "models file: " + problem);
         }
         for (ModelEntry entry : registry.entries()) {
             if (entry instanceof ModelEntry.Broken broken) {
-                LOG.warning("model '" + broken.name() + "' is unavailable: " + broken.reason());
+                LOG.log(Level.WARNING, "model '" + broken.name() + "' is unavailable: " + broken.reason());
             }
         }
         return registry;
@@ -317,7 +318,7 @@ public final class CerebrumServer implements AutoCloseable {
                 binder.bindTo(meters);
             } catch (RuntimeException e) {
                 // A meter the platform cannot provide is skipped, never fatal.
-                LOG.log(Level.FINE, "meter binder skipped: " + binder.getClass().getSimpleName(), e);
+                LOG.log(Level.DEBUG, "meter binder skipped: " + binder.getClass().getSimpleName(), e);
             }
         }
     }
@@ -340,7 +341,7 @@ public final class CerebrumServer implements AutoCloseable {
         }
         try {
             accepting.set(false);
-            LOG.info(() -> "stopping: running requests have " + settings.shutdownGrace().toMillis() / 1000.0
+            LOG.log(Level.INFO, () -> "stopping: running requests have " + settings.shutdownGrace().toMillis() / 1000.0
                     + " s to finish");
             // Shortly before the grace period ends, running generations are ended with a clear final answer.
             long notifyAfter = Math.max(0, settings.shutdownGrace().toMillis() - 300);
@@ -362,7 +363,7 @@ public final class CerebrumServer implements AutoCloseable {
             quietly("model manager", manager::close);
             quietly("engine", engine::close);
             quietly("meters", meters::close);
-            LOG.info("stopped");
+            LOG.log(Level.INFO, "stopped");
             quietly("logging", logging::close);
         } finally {
             stopped.countDown();
@@ -406,7 +407,7 @@ public final class CerebrumServer implements AutoCloseable {
             try {
                 opened.pop().close();
             } catch (Exception e) {
-                LOG.log(Level.FINE, "cleanup after a failed start", e);
+                LOG.log(Level.DEBUG, "cleanup after a failed start", e);
             }
         }
     }

@@ -22,8 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.lang.System.Logger.Level;
 
 /**
  * Keeps the listener alive: every accepted connection passes here before Helidon's HTTP/1.1 code sees it.
@@ -41,7 +40,7 @@ import java.util.logging.Logger;
  * byte. What happens is counted in metrics and summed up in one log line at most every ten seconds.
  */
 final class ConnectionGuard implements ServerConnectionSelector, MeterBinder, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
+    private static final System.Logger LOG = System.getLogger(ConnectionGuard.class.getName());
     private static final Duration TICK = Duration.ofMillis(250);
     private static final Duration SUMMARY_INTERVAL = Duration.ofSeconds(10);
 

@@ -19,14 +19,13 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import java.lang.System.Logger.Level;
 
 /** The one place where failures become HTTP statuses and the one error body of {@code docs/wire.md}. */
 final class Errors {
     static final String JSON_TYPE = "application/json";
-    private static final Logger LOG = Logger.getLogger(Errors.class.getName());
+    private static final System.Logger LOG = System.getLogger(Errors.class.getName());
     /** Absolute paths, however they got into a message. */
     private static final Pattern PATH = Pattern.compile("(?<![\\w.])(?:[A-Za-z]:)?(?:[/\\\\][\\w.@+~-]+){2,}[/\\\\]?");
     /** Java exception class names, which say nothing useful to a client. */
@@ -68,7 +67,7 @@ final class Errors {
             }
             case HttpException e -> fromStatus(e.status());
             default -> {
-                LOG.log(Level.SEVERE, "rid=" + requestId + " request failed", t);
+                LOG.log(Level.ERROR, "rid=" + requestId + " request failed", t);
                 yield internal(requestId);
             }
         };
@@ -89,7 +88,7 @@ final class Errors {
                 if (!e.started()) {
                     yield ApiError.unavailable("model_unavailable", safe(e.error()), retryAfter);
                 }
-                LOG.warning(() -> "rid=" + requestId + " generation failed (" + e.kind().wireName() + "): "
+                LOG.log(Level.WARNING, () -> "rid=" + requestId + " generation failed (" + e.kind().wireName() + "): "
                         + e.error());
                 yield internal(requestId);
             }
@@ -109,7 +108,7 @@ final class Errors {
                 if (!started) {
                     yield safe(error);
                 }
-                LOG.warning(() -> "rid=" + requestId + " generation failed mid-stream (" + kind.wireName() + "): "
+                LOG.log(Level.WARNING, () -> "rid=" + requestId + " generation failed mid-stream (" + kind.wireName() + "): "
                         + error);
                 yield "the inference engine failed; quote request id " + requestId + " when reporting it";
             }

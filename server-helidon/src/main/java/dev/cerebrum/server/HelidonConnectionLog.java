@@ -1,26 +1,29 @@
 package dev.cerebrum.server;
 
-import java.util.ArrayList;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.event.LoggingEvent;
+
 import java.util.List;
-import java.util.logging.Filter;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
  * Keeps Helidon's per-connection failure reports out of the log. Helidon logs a failed connection (a client
  * that sends a malformed line on a kept-alive connection, or resets it mid-request) at WARNING with a stack trace
  * of about 1.2 KB: any client could flood the log that way, without a key. Such records are counted by the
  * {@link ConnectionGuard} instead, which sums them up in one line at most every ten seconds, with the last one's
- * exception chain. Records without an exception, and everything below WARNING, pass unchanged.
+ * exception chain. Records without an exception, and everything below WARN, pass unchanged. A Logback turbo
+ * filter: it sees each record before any appender, whichever API it was logged through.
  */
-final class HelidonConnectionLog implements Filter {
+final class HelidonConnectionLog extends TurboFilter {
     /** Helidon's loggers that report failures of single connections. */
     static final List<String> LOGGERS = List.of("io.helidon.webserver.ConnectionHandler",
             "io.helidon.webserver.http1.Http1Connection");
     private static final int MAX_DESCRIPTION = 240;
-    /** Loggers are only weakly held by java.util.logging: these keep the filtered ones, and their filter, alive. */
-    private static final List<Logger> FILTERED = new ArrayList<>();
 
     private final ConnectionGuard guard;
 
@@ -30,30 +33,36 @@ final class HelidonConnectionLog implements Filter {
 
     /** Routes the connection failures Helidon reports to {@code guard}, replacing an earlier guard. */
     static synchronized void install(ConnectionGuard guard) {
-        FILTERED.clear();
-        for (String name : LOGGERS) {
-            Logger logger = Logger.getLogger(name);
-            logger.setFilter(new HelidonConnectionLog(guard));
-            FILTERED.add(logger);
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getTurboFilterList().removeIf(f -> f instanceof HelidonConnectionLog);
+            HelidonConnectionLog filter = new HelidonConnectionLog(guard);
+            filter.setContext(context);
+            filter.start();
+            context.addTurboFilter(filter);
         }
     }
 
-    /** Removes the filters when they still route to {@code guard}. */
+    /** Removes the filter when it still routes to {@code guard}. */
     static synchronized void uninstall(ConnectionGuard guard) {
-        for (Logger logger : FILTERED) {
-            if (logger.getFilter() instanceof HelidonConnectionLog f && f.guard == guard) {
-                logger.setFilter(null);
-            }
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getTurboFilterList().removeIf(f -> f instanceof HelidonConnectionLog h && h.guard == guard);
         }
     }
 
     @Override
-    public boolean isLoggable(LogRecord record) {
-        if (record.getThrown() == null || record.getLevel().intValue() < Level.WARNING.intValue()) {
-            return true;
+    public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+        if (t == null || level == null || !level.isGreaterOrEqual(Level.WARN) || !LOGGERS.contains(logger.getName())) {
+            return FilterReply.NEUTRAL;
         }
-        guard.connectionError(describe(record.getThrown()));
-        return false;
+        guard.connectionError(describe(t));
+        return FilterReply.DENY;
+    }
+
+    /** Records logged through SLF4J's fluent API, as System.Logger's are. */
+    @Override
+    public FilterReply decide(Logger logger, LoggingEvent event) {
+        return decide(null, logger, Level.convertAnSLF4JLevel(event.getLevel()), event.getMessage(),
+                event.getArgumentArray(), event.getThrowable());
     }
 
     /** The exception chain in one short line: class names and messages, without paths. */

@@ -23,8 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.lang.System.Logger.Level;
 
 /**
  * {@code /v1/inference} and {@code /v1/inference/stream}. Admission, queueing and generation happen in the
@@ -33,7 +32,7 @@ import java.util.logging.Logger;
 final class InferenceService implements HttpService {
     /** A comment line that keeps a quiet stream alive; data-line readers skip it. */
     static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
-    private static final Logger LOG = Logger.getLogger(InferenceService.class.getName());
+    private static final System.Logger LOG = System.getLogger(InferenceService.class.getName());
 
     private final ModelManager manager;
     private final InferenceBody.Limits limits;
@@ -265,7 +264,7 @@ final class InferenceService implements HttpService {
             try {
                 out.close();
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "rid=" + ex.requestId + " stream close failed", e);
+                LOG.log(Level.DEBUG, "rid=" + ex.requestId + " stream close failed", e);
             }
         }
     }

@@ -8,8 +8,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.lang.System.Logger.Level;
 
 /**
  * Notices when the listening socket is gone while the process lives on, and brings it back.
@@ -26,7 +25,7 @@ import java.util.logging.Logger;
  * when not even the probe's socket could be opened for {@code recoveryTime}.
  */
 final class ListenerWatchdog implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(ListenerWatchdog.class.getName());
+    private static final System.Logger LOG = System.getLogger(ListenerWatchdog.class.getName());
     static final Duration PERIOD = Duration.ofSeconds(1);
     /** How long the watchdog tries to listen again before it gives up. */
     static final Duration RECOVERY_TIME = Duration.ofSeconds(30);
@@ -97,7 +96,7 @@ final class ListenerWatchdog implements AutoCloseable {
                         losses.removeFirst();
                     }
                     losses.addLast(now);
-                    LOG.severe("the listener on " + address + " no longer accepts connections (Helidon ends it when"
+                    LOG.log(Level.ERROR, "the listener on " + address + " no longer accepts connections (Helidon ends it when"
                             + " an accept fails, for instance when file descriptors run out); lost "
                             + losses.size() + " time(s) in the last " + LOSS_WINDOW.toSeconds() + " s");
                     if (losses.size() >= MAX_LOSSES) {
@@ -117,7 +116,7 @@ final class ListenerWatchdog implements AutoCloseable {
         while (running) {
             try {
                 if (restart.getAsBoolean()) {
-                    LOG.warning("listening again on " + address);
+                    LOG.log(Level.WARNING, "listening again on " + address);
                     return;
                 }
             } catch (RuntimeException e) {
@@ -132,7 +131,7 @@ final class ListenerWatchdog implements AutoCloseable {
     }
 
     private void stop(String why) {
-        LOG.severe("giving up on the listener on " + address + ": " + why + "; the server stops, so that its"
+        LOG.log(Level.ERROR, "giving up on the listener on " + address + ": " + why + "; the server stops, so that its"
                 + " supervisor (systemd, Docker) starts it again");
         running = false;
         giveUp.run();

@@ -13,11 +13,7 @@ public final class Main {
 
     /** Starts the server and blocks until it has stopped. */
     public static void main(String[] args) {
-        if (System.getProperty("java.util.logging.manager") == null) {
-            // Must happen before anything logs: it keeps logging alive while the server stops on SIGTERM.
-            System.setProperty("java.util.logging.manager", "dev.cerebrum.server.logging.ShutdownLogManager");
-        }
-        ServerLogging.configureConsole();
+        ServerLogging.bridgeJavaUtilLogging();
         CerebrumServer server;
         try {
             server = CerebrumServer.start(Map.of());

@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.logging.Logger;
+import java.lang.System.Logger.Level;
 
 /**
  * Runs first for every request: assigns the request id, then, for everything but the public health
@@ -30,7 +30,7 @@ final class RequestFilter implements Filter {
     static final Set<String> PUBLIC_PATHS = Set.of("/health", "/health/live", "/health/ready");
     static final HeaderName API_KEY_HEADER = HeaderNames.create("X-API-Key");
     static final HeaderName REQUEST_ID = HeaderNames.create(Exchange.REQUEST_ID_HEADER);
-    private static final Logger ACCESS = Logger.getLogger("dev.cerebrum.access");
+    private static final System.Logger ACCESS = System.getLogger("dev.cerebrum.access");
 
     private final ApiKeys apiKeys;
     private final ApiKeys metricsKeys;
@@ -132,7 +132,7 @@ final class RequestFilter implements Filter {
         } catch (RuntimeException e) {
             // A metric must never fail a request.
         }
-        ACCESS.info(() -> "rid=" + ex.requestId + " peer=" + ex.peer + " method=" + ex.method + " path=" + ex.logPath
+        ACCESS.log(Level.INFO, () -> "rid=" + ex.requestId + " peer=" + ex.peer + " method=" + ex.method + " path=" + ex.logPath
                 + " status=" + status + " model=" + (ex.model() == null ? "-" : ex.model())
                 + " tokens=" + (ex.tokens() < 0 ? "-" : Integer.toString(ex.tokens()))
                 + " ms=" + String.format(Locale.ROOT, "%.1f", ms) + " outcome=" + outcome);

@@ -1,183 +1,106 @@
 package dev.cerebrum.server;
 
-import java.io.BufferedOutputStream;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.FileSize;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.ErrorManager;
-import java.util.logging.Formatter;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
- * Logging through java.util.logging: one line per record, to the console and to a rotating
- * {@code backend.log}. Nothing logged by the server contains a key or a request body.
+ * The server's log file: Logback's rotating {@code backend.log}, added to the root logger while a server runs,
+ * with the console's line pattern ({@code logback.xml}). Everything reaches Logback through SLF4J: Helidon and
+ * this server log through {@link System.Logger} (routed by slf4j-jdk-platform-logging), OSHI through SLF4J,
+ * anything on java.util.logging through its bridge. Logback registers no shutdown hook of its own, so the lines
+ * of a graceful stop after SIGTERM reach the file until {@link #close()}. Nothing logged contains a key or a
+ * request body.
  */
 final class ServerLogging implements AutoCloseable {
     static final String FILE_NAME = "backend.log";
-    private static final int FILE_LIMIT_BYTES = 10 * 1024 * 1024;
-    private static final int FILE_COUNT = 5;
+    static final String FILE_LIMIT = "10MB";
+    /** The current file and four older ones. */
+    static final int FILE_COUNT = 5;
+    private static final String PATTERN_PROPERTY = "CEREBRUM_LOG_PATTERN";
+    private static final String FALLBACK_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-7level %logger: %msg%n";
 
-    private final RotatingFileHandler file;
+    private final Logger root;
+    private final RollingFileAppender<ILoggingEvent> file;
 
-    private ServerLogging(RotatingFileHandler file) {
+    private ServerLogging(Logger root, RollingFileAppender<ILoggingEvent> file) {
+        this.root = root;
         this.file = file;
     }
 
-    /** Adds the rotating file handler to the root logger. */
+    /** Routes java.util.logging to SLF4J, for the libraries that log there; once per process. */
+    static synchronized void bridgeJavaUtilLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
+
+    /** Adds the rotating {@code backend.log} in {@code logDir} to the root logger. */
     static ServerLogging install(Path logDir) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            throw new IllegalStateException("logging is not Logback: cannot write " + FILE_NAME);
+        }
         try {
             Files.createDirectories(logDir);
-            RotatingFileHandler handler = new RotatingFileHandler(logDir.resolve(FILE_NAME), FILE_LIMIT_BYTES,
-                    FILE_COUNT);
-            handler.setFormatter(new LineFormatter());
-            handler.setLevel(Level.INFO);
-            Logger.getLogger("").addHandler(handler);
-            return new ServerLogging(handler);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the log file in " + logDir.getFileName(), e);
+            throw new UncheckedIOException("cannot create the log directory " + logDir.getFileName(), e);
         }
+        String name = logDir.resolve(FILE_NAME).toAbsolutePath().toString();
+
+        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+        appender.setContext(context);
+        appender.setName(FILE_NAME + "@" + logDir.toAbsolutePath());
+        appender.setFile(name);
+        appender.setAppend(true);
+
+        FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
+        rolling.setContext(context);
+        rolling.setParent(appender);
+        rolling.setFileNamePattern(name + ".%i");
+        rolling.setMinIndex(1);
+        rolling.setMaxIndex(FILE_COUNT - 1);
+        appender.setRollingPolicy(rolling);
+
+        SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+        trigger.setContext(context);
+        trigger.setMaxFileSize(FileSize.valueOf(FILE_LIMIT));
+        appender.setTriggeringPolicy(trigger);
+
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        String pattern = context.getProperty(PATTERN_PROPERTY);
+        encoder.setPattern(pattern != null ? pattern : FALLBACK_PATTERN);
+        appender.setEncoder(encoder);
+
+        encoder.start();
+        rolling.start();
+        trigger.start();
+        appender.start();
+        if (!appender.isStarted()) {
+            throw new UncheckedIOException(new IOException("cannot open the log file in " + logDir.getFileName()));
+        }
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        return new ServerLogging(root, appender);
     }
 
-    /** One-line console output for the foreground command. */
-    static void configureConsole() {
-        Logger root = Logger.getLogger("");
-        boolean found = false;
-        for (Handler h : root.getHandlers()) {
-            if (h instanceof ConsoleHandler) {
-                h.setFormatter(new LineFormatter());
-                found = true;
-            }
-        }
-        if (!found) {
-            ConsoleHandler console = new ConsoleHandler();
-            console.setFormatter(new LineFormatter());
-            root.addHandler(console);
-        }
-    }
-
+    /** Detaches and closes the file; the console keeps logging. */
     @Override
     public void close() {
-        Logger.getLogger("").removeHandler(file);
-        file.close();
-    }
-
-    /**
-     * Appends to {@code backend.log} and, past the size limit, shifts it to {@code backend.log.1} (and older
-     * files one further), as logrotate would. JUL's FileHandler cannot keep the current file's plain name.
-     */
-    static final class RotatingFileHandler extends Handler {
-        private final Path file;
-        private final long limit;
-        private final int count;
-        private OutputStream out;
-        private long size;
-
-        RotatingFileHandler(Path file, long limit, int count) throws IOException {
-            this.file = file;
-            this.limit = limit;
-            this.count = count;
-            open();
-        }
-
-        private void open() throws IOException {
-            out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE));
-            size = Files.size(file);
-        }
-
-        @Override
-        public synchronized void publish(LogRecord record) {
-            if (out == null || !isLoggable(record)) {
-                return;
-            }
-            try {
-                byte[] line = getFormatter().format(record).getBytes(StandardCharsets.UTF_8);
-                if (size > 0 && size + line.length > limit) {
-                    rotate();
-                }
-                out.write(line);
-                out.flush();
-                size += line.length;
-            } catch (IOException | RuntimeException e) {
-                reportError("cannot write the log file", e instanceof Exception ex ? ex : null, ErrorManager.WRITE_FAILURE);
-            }
-        }
-
-        private void rotate() throws IOException {
-            out.close();
-            for (int i = count - 1; i >= 1; i--) {
-                Path from = i == 1 ? file : sibling(i - 1);
-                if (Files.exists(from)) {
-                    Files.move(from, sibling(i), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            open();
-        }
-
-        private Path sibling(int generation) {
-            return file.resolveSibling(file.getFileName() + "." + generation);
-        }
-
-        @Override
-        public synchronized void flush() {
-            try {
-                if (out != null) {
-                    out.flush();
-                }
-            } catch (IOException e) {
-                reportError("cannot flush the log file", e, ErrorManager.FLUSH_FAILURE);
-            }
-        }
-
-        @Override
-        public synchronized void close() {
-            try {
-                if (out != null) {
-                    out.close();
-                }
-            } catch (IOException e) {
-                reportError("cannot close the log file", e, ErrorManager.CLOSE_FAILURE);
-            } finally {
-                out = null;
-            }
-        }
-    }
-
-    /** {@code 2026-11-25T17:00:00.123Z INFO  logger: message}, plus the stack trace when there is one. */
-    static final class LineFormatter extends Formatter {
-        @Override
-        public String format(LogRecord r) {
-            StringBuilder b = new StringBuilder(160);
-            b.append(Instant.ofEpochMilli(r.getMillis()).truncatedTo(ChronoUnit.MILLIS)).append(' ');
-            String level = r.getLevel().getName();
-            b.append(level).append(" ".repeat(Math.max(1, 8 - level.length())));
-            b.append(shortName(r.getLoggerName())).append(": ").append(formatMessage(r)).append(System.lineSeparator());
-            if (r.getThrown() != null) {
-                StringWriter sw = new StringWriter();
-                r.getThrown().printStackTrace(new PrintWriter(sw));
-                b.append(sw);
-            }
-            return b.toString();
-        }
-
-        private static String shortName(String name) {
-            if (name == null) {
-                return "-";
-            }
-            return name.startsWith("dev.cerebrum.") ? name.substring("dev.cerebrum.".length()) : name;
-        }
+        root.detachAppender(file);
+        file.stop();
     }
 }

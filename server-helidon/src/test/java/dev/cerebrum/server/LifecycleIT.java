@@ -171,13 +171,9 @@ class LifecycleIT {
         assertTrue(err.contains("CEREBRUM_API_KEY is not set: the server refuses to start"), err);
     }
 
-    /** Runs the command the launcher runs: the packaged jar and its copied dependencies. */
+    /** Runs the command the launcher runs: the packaged jar and its copied dependencies, on the module path. */
     static Process launch(Path workDir, Map<String, String> env) throws IOException {
-        Path target = Path.of("target").toAbsolutePath();
-        String classPath = target.resolve("server-helidon.jar") + java.io.File.pathSeparator + target.resolve("lib/*");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", classPath, "dev.cerebrum.server.Main")
-                .directory(workDir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(ServerProcess.command()).directory(workDir.toFile());
         Map<String, String> environment = pb.environment();
         environment.keySet().removeIf(k -> k.startsWith("CEREBRUM_") || k.equals("VPS_BIND_IP")
                 || k.equals("MAX_CPU_PERCENT") || k.equals("ALLOWED_CM4_IP"));

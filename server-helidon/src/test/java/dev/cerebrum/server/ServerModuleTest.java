@@ -31,6 +31,17 @@ class ServerModuleTest {
     }
 
     @Test
+    void theServer_runsAsItsModule_withOnlyItsApiPackageExported() {
+        Module server = CerebrumServer.class.getModule();
+        assertTrue(server.isNamed(), "the tests run on the module path, in the server's module");
+        assertEquals("dev.cerebrum.server", server.getName());
+        assertEquals(java.util.Set.of("dev.cerebrum.server"), server.getDescriptor().exports().stream()
+                .map(ModuleDescriptor.Exports::source).collect(java.util.stream.Collectors.toSet()));
+        Module guard = dev.cerebrum.guard.GuardSettings.class.getModule();
+        assertTrue(guard.isNamed() && !guard.isOpen("dev.cerebrum.guard"), "its dependencies are modules too, closed");
+    }
+
+    @Test
     void engines_areFoundAtRunTime() {
         assertTrue(InferenceEngines.available().contains("llamacpp"),
                 "the llama.cpp engine is a run-time dependency found by ServiceLoader: " + InferenceEngines.available());

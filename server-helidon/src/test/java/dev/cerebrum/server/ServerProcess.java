@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The server as its own process, started the way the launcher starts it (the packaged jar and its copied
- * dependencies), with its own JVM start-up, working folder and {@code .env}. Nothing of the test's
+ * dependencies, on the module path), with its own JVM start-up, working folder and {@code .env}. Nothing of the test's
  * environment reaches it but what {@code .env} says; its console goes to {@code console.log}.
  */
 final class ServerProcess implements AutoCloseable {
@@ -37,10 +38,7 @@ final class ServerProcess implements AutoCloseable {
         try {
             Files.writeString(dir.resolve(".env"), dotEnv);
             Path console = dir.resolve("console.log");
-            Path target = Path.of("target").toAbsolutePath();
-            String classPath = target.resolve("server-helidon.jar") + File.pathSeparator + target.resolve("lib/*");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-cp", classPath, "dev.cerebrum.server.Main")
+            ProcessBuilder pb = new ProcessBuilder(command())
                     .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(console.toFile());
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.startsWith("CEREBRUM_") || k.equals("VPS_BIND_IP")
@@ -66,6 +64,17 @@ final class ServerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return fail("interrupted");
         }
+    }
+
+    /**
+     * The command the launcher runs: the packaged server on the module path, with native access for JNA (OSHI).
+     */
+    static List<String> command() {
+        Path target = Path.of("target").toAbsolutePath();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "--enable-native-access=com.sun.jna",
+                "-p", target.resolve("server-helidon.jar") + File.pathSeparator + target.resolve("lib"),
+                "-m", "dev.cerebrum.server/dev.cerebrum.server.Main");
     }
 
     Http http() {

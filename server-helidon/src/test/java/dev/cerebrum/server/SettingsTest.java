@@ -1,5 +1,6 @@
 package dev.cerebrum.server;
 
+import dev.cerebrum.config.SettingsSources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +91,20 @@ class SettingsTest {
         assertEquals(Path.of("/etc/cerebrum/models.yaml"), s.guard().modelsFile());
         assertEquals(Duration.ofSeconds(5), s.shutdownGrace());
         assertEquals(Duration.ofSeconds(10), s.guard().cpuWindow());
+    }
+
+    @Test
+    void workerSettings_becomeTheEnginesWatchdogProperties() {
+        Settings defaults = Settings.from(Map.of("CEREBRUM_API_KEY", "k1"), dir);
+        assertEquals(Map.of("worker-ping-interval", "PT1S", "worker-ping-timeout", "PT5S",
+                "worker-stall-timeout", "PT5M", "worker-stall-per-prompt-token", "PT0.25S"), defaults.engineProperties());
+
+        Settings set = Settings.from(Map.of("CEREBRUM_API_KEY", "k1", "CEREBRUM_WORKER_PING_INTERVAL_SECONDS", "0",
+                "CEREBRUM_WORKER_STALL_TIMEOUT_SECONDS", "90", "CEREBRUM_WORKER_STALL_PER_PROMPT_TOKEN_SECONDS",
+                "0.5"), dir);
+        assertEquals("PT0S", set.engineProperties().get("worker-ping-interval"));
+        assertEquals("PT1M30S", set.engineProperties().get("worker-stall-timeout"));
+        assertEquals("PT0.5S", set.engineProperties().get("worker-stall-per-prompt-token"));
     }
 
     @Test

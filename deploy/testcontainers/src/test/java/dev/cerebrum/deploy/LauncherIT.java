@@ -166,6 +166,60 @@ class LauncherIT {
     }
 
     @Test
+    void start_runsTheServerAndItsModelWorkersOnTheModulePath() {
+        // given a started server that has loaded its demo model
+        assertEquals(0, launcher.run("start").exitCode());
+        assertEquals(0, launcher.run("smoke").exitCode());
+        ProcessHandle server = ProcessHandle.of(launcher.recordedPid()).orElseThrow();
+
+        // then the server and its worker start as modules, not from a class path
+        String serverLine = server.info().commandLine().orElseThrow();
+        assertTrue(serverLine.contains(" -m dev.cerebrum.server/dev.cerebrum.server.Main"), serverLine);
+        assertFalse(serverLine.contains(" -cp "), serverLine);
+        List<String> workers = server.descendants().map(p -> p.info().commandLine().orElse(""))
+                .filter(l -> l.contains("WorkerMain")).toList();
+        assertEquals(1, workers.size(), workers.toString());
+        assertTrue(workers.getFirst().contains(" -m dev.cerebrum.engine.llamacpp/"), workers.getFirst());
+        assertTrue(workers.getFirst().contains("--enable-native-access=dev.cerebrum.engine.llamacpp,llama"),
+                workers.getFirst());
+    }
+
+    @Test
+    void settings_areReadAsTheServerReadsThem_quotesCommentsAndConfigFileIncluded() throws IOException {
+        // given the port only in a YAML file that .env names, in quotes and with a comment
+        launcher.env("CEREBRUM_VPS_PORT", null);
+        Files.writeString(home.resolve("cerebrum.yaml"), "cerebrum:\n  vps-port: " + launcher.port() + "\n");
+        Files.writeString(home.resolve(".env"), "CEREBRUM_CONFIG_FILE=\"cerebrum.yaml\"   # the port is in here\n"
+                + "CEREBRUM_API_KEY='" + "a".repeat(64) + "' # a key\n");
+
+        // when the smoke test looks for the server (none runs)
+        Launcher.Result r = launcher.run("smoke");
+
+        // then it looked on the port of the YAML file
+        assertTrue(r.stdout().contains("Smoke test of " + launcher.baseUrl()), r.toString());
+        assertFalse(r.all().contains("a".repeat(64)), "the key is never printed");
+    }
+
+    @Test
+    void anInvalidSetting_isRefusedByTheJavaSide_namingIt() throws IOException {
+        Files.writeString(home.resolve(".env"), "CEREBRUM_STOP_TIMEOUT=soon\n");
+
+        Launcher.Result r = launcher.run("stop");
+
+        assertNotEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("CEREBRUM_STOP_TIMEOUT must be an integer from 1 to 86400 (was 'soon')"),
+                r.toString());
+    }
+
+    @Test
+    void docsCheck_findsTheReadmeAndEnvExampleUpToDate() {
+        Launcher.Result r = launcher.run("docs", "--check");
+
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("settings docs up to date"), r.toString());
+    }
+
+    @Test
     void smoke_whenNothingRuns_failsOnHealth() {
         Launcher.Result r = launcher.run("smoke");
 
@@ -338,7 +392,7 @@ class LauncherIT {
 
         assertEquals(0, r.exitCode());
         for (String command : List.of("serve", "start", "stop", "status", "smoke", "key", "models", "models inspect",
-                "build", "test")) {
+                "build", "test", "docs")) {
             assertTrue(r.stdout().lines().anyMatch(l -> l.startsWith("  " + command + " ")), command + " in\n" + r);
         }
         assertEquals(2, launcher.run("frobnicate").exitCode());

@@ -50,10 +50,12 @@ class SystemdUnitIT {
         assertFalse(unit.contains("@"), "every placeholder is filled:\n" + unit);
         for (String line : List.of("CPUQuota=95%", "Nice=10", "MemoryHigh=6000M", "MemoryMax=6500M", "OOMPolicy=stop",
                 "Restart=on-failure", "RestartSec=5", "User=" + System.getProperty("user.name"),
-                "WorkingDirectory=" + Launcher.ROOT, "EnvironmentFile=" + Launcher.ROOT.resolve(".env"),
+                "WorkingDirectory=" + Launcher.ROOT, "Environment=CEREBRUM_HOME=" + Launcher.ROOT,
                 "ExecStart=" + Launcher.SCRIPT + " serve --no-build", "KillMode=mixed")) {
             assertTrue(unit.lines().anyMatch(line::equals), line + " in\n" + unit);
         }
+        // .env has one parser, the server's: systemd's EnvironmentFile would read quotes and comments differently
+        assertFalse(unit.lines().anyMatch(l -> l.startsWith("EnvironmentFile")), unit);
         int tasksMax = unit.lines().filter(l -> l.startsWith("TasksMax=")).map(l -> Integer.parseInt(l.substring(9)))
                 .findFirst().orElseThrow();
         assertTrue(tasksMax >= 50, "TasksMax never below the seed's 50");

@@ -30,7 +30,7 @@ final class LlamaCppEngine implements InferenceEngine {
     /** Engine property: "true" lets llama.cpp log (into the backend's log, at DEBUG). */
     static final String NATIVE_LOG = "native-log";
     /** The largest context accepted, whatever the model was trained with. */
-    static final int MAX_CONTEXT = 131_072;
+    static final int MAX_CONTEXT = ModelSpec.MAX_CONTEXT_SIZE;
     static final int MAX_BATCH_SIZE = 16_384;
 
     private final WorkerSupervisor workers;

@@ -1,5 +1,7 @@
 package dev.cerebrum.engine.worker;
 
+import dev.cerebrum.engine.spi.EngineProperties;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -33,21 +35,21 @@ import java.util.Objects;
 public record WatchdogSettings(Duration pingInterval, Duration pingTimeout, Duration stallTimeout,
                                Duration stallPerPromptToken) {
     /** Engine property: how often workers are pinged. */
-    public static final String PING_INTERVAL = "worker-ping-interval";
+    public static final String PING_INTERVAL = EngineProperties.WORKER_PING_INTERVAL;
     /** Engine property: how long a ping may go unanswered. */
-    public static final String PING_TIMEOUT = "worker-ping-timeout";
+    public static final String PING_TIMEOUT = EngineProperties.WORKER_PING_TIMEOUT;
     /** Engine property: the longest gap between outputs of a busy worker. */
-    public static final String STALL_TIMEOUT = "worker-stall-timeout";
+    public static final String STALL_TIMEOUT = EngineProperties.WORKER_STALL_TIMEOUT;
     /** Engine property: the allowance per prompt token still being processed. */
-    public static final String STALL_PER_PROMPT_TOKEN = "worker-stall-per-prompt-token";
+    public static final String STALL_PER_PROMPT_TOKEN = EngineProperties.WORKER_STALL_PER_PROMPT_TOKEN;
     /** Default of {@value #PING_INTERVAL}. */
-    public static final String DEFAULT_PING_INTERVAL = "PT1S";
+    public static final String DEFAULT_PING_INTERVAL = EngineProperties.DEFAULT_WORKER_PING_INTERVAL;
     /** Default of {@value #PING_TIMEOUT}. */
-    public static final String DEFAULT_PING_TIMEOUT = "PT5S";
+    public static final String DEFAULT_PING_TIMEOUT = EngineProperties.DEFAULT_WORKER_PING_TIMEOUT;
     /** Default of {@value #STALL_TIMEOUT}. */
-    public static final String DEFAULT_STALL_TIMEOUT = "PT5M";
+    public static final String DEFAULT_STALL_TIMEOUT = EngineProperties.DEFAULT_WORKER_STALL_TIMEOUT;
     /** Default of {@value #STALL_PER_PROMPT_TOKEN}. */
-    public static final String DEFAULT_STALL_PER_PROMPT_TOKEN = "PT0.25S";
+    public static final String DEFAULT_STALL_PER_PROMPT_TOKEN = EngineProperties.DEFAULT_WORKER_STALL_PER_PROMPT_TOKEN;
 
     public WatchdogSettings {
         for (Duration d : new Duration[]{pingInterval, pingTimeout, stallTimeout, stallPerPromptToken}) {

@@ -1,25 +1,26 @@
 package dev.cerebrum.engine.worker;
 
 import dev.cerebrum.engine.EngineFailureException;
-import dev.cerebrum.engine.worker.child.WorkerRuntime;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Starts worker processes for one engine: the JVM command line, the class path, and a private
+ * Starts worker processes for one engine: the JVM command line, the worker's code, and a private
  * folder per worker (its temp folder, crash files and, for the binding, its native library's
  * scratch space), so that no two workers share a temp folder.
+ *
+ * <p>The worker runs its code the way the engine runs here. When the engine is a named module (the
+ * server on the module path), the worker gets the modules the engine's module requires, found in this
+ * JVM's module graph, and starts with {@code -m}; native access is enabled for the engine's module and
+ * the modules of its extra classes (the binding). Otherwise it gets a class path of the jars or folders
+ * of those classes.
  */
 final class WorkerLauncher {
     /** Unix domain socket paths are limited to 107 bytes on Linux; keep a margin. */
@@ -28,7 +29,7 @@ final class WorkerLauncher {
     private final Path workDir;
     private final WorkerCommand command;
     private final String javaBinary;
-    private final String classPath;
+    private final WorkerCode code;
     private final AtomicInteger sequence = new AtomicInteger();
 
     private final boolean sharedArchive;
@@ -39,10 +40,10 @@ final class WorkerLauncher {
         this.command = command;
         this.javaBinary = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        this.classPath = classPath(command);
-        this.sharedArchive = sharedArchive && Runtime.version().feature() >= 19 && classPathIsJarsOnly();
-        String key = Integer.toHexString((System.getProperty("java.home") + File.pathSeparator + classPath).hashCode());
-        // One archive per JDK and class path: a changed class path must not fight over one file.
+        this.code = WorkerCode.of(command);
+        this.sharedArchive = sharedArchive && Runtime.version().feature() >= 19 && code.jarsOnly();
+        String key = Integer.toHexString((System.getProperty("java.home") + File.pathSeparator + code.path()).hashCode());
+        // One archive per JDK and code path: a changed class or module path must not fight over one file.
         this.archive = this.workDir.resolve("worker-" + key + ".jsa");
     }
 
@@ -59,9 +60,7 @@ final class WorkerLauncher {
         line.add(javaBinary);
         line.addAll(jvmFlags(dir));
         line.addAll(command.jvmFlags().apply(dir.resolve("tmp")));
-        line.add("-cp");
-        line.add(classPath);
-        line.add(command.mainClass().getName());
+        line.addAll(code.arguments());
         // The JVM writes a missing archive when it exits, so that worker's stop must wait for its exit.
         boolean writesArchive = sharedArchive && !Files.exists(archive);
         return WorkerProcess.start(modelName, line, dir, socketDir(), writesArchive);
@@ -79,8 +78,6 @@ final class WorkerLauncher {
                 "-Xshare:auto",
                 "-Xms8m",
                 "-Xmx256m",
-                // Engines call System.load (or FFM); without this every worker prints a warning (JDK 22+).
-                "--enable-native-access=ALL-UNNAMED",
                 "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"),
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-Dstdout.encoding=UTF-8",
@@ -110,36 +107,6 @@ final class WorkerLauncher {
         } catch (IOException e) {
             throw new EngineFailureException("cannot create a socket folder for a model worker", e);
         }
-    }
-
-    private boolean classPathIsJarsOnly() {
-        for (String entry : classPath.split(File.pathSeparator)) {
-            if (!Files.isRegularFile(Path.of(entry))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The worker needs only its main class, this module and the engine's extras: their jars or folders. */
-    private static String classPath(WorkerCommand command) {
-        List<Class<?>> types = new ArrayList<>();
-        types.add(command.mainClass());
-        types.add(WorkerRuntime.class);
-        types.addAll(command.classPath());
-        Set<String> entries = new LinkedHashSet<>();
-        for (Class<?> type : types) {
-            CodeSource source = type.getProtectionDomain().getCodeSource();
-            if (source == null || source.getLocation() == null) {
-                return System.getProperty("java.class.path");
-            }
-            try {
-                entries.add(Path.of(source.getLocation().toURI()).toString());
-            } catch (URISyntaxException | IllegalArgumentException e) {
-                return System.getProperty("java.class.path");
-            }
-        }
-        return String.join(File.pathSeparator, entries);
     }
 
     private static String safeName(String name) {

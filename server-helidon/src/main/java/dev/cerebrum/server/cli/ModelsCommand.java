@@ -1,5 +1,8 @@
 package dev.cerebrum.server.cli;
 
+import dev.cerebrum.config.Setting;
+import dev.cerebrum.config.SettingsSources;
+import dev.cerebrum.config.SettingsTable;
 import dev.cerebrum.engine.EngineException;
 import dev.cerebrum.engine.ModelInfo;
 import dev.cerebrum.engine.ModelSpec;
@@ -22,8 +25,8 @@ import java.util.Map;
 
 /**
  * The launcher's {@code ./cerebrum models} (the registry and each model file's state on disk) and
- * {@code ./cerebrum models inspect FILE} (a GGUF file's metadata and RAM estimate). Settings come from the
- * process environment, which the launcher fills from {@code .env} (the environment winning).
+ * {@code ./cerebrum models inspect FILE} (a GGUF file's metadata and RAM estimate). Settings are resolved as the
+ * server resolves them (YAML file, {@code .env}, environment), in the working directory.
  */
 public final class ModelsCommand {
     static final int OK = 0;
@@ -81,15 +84,12 @@ public final class ModelsCommand {
         }
     }
 
-    /** The registry-related settings, mapped from the environment the same way the server maps them. */
+    /**
+     * The registry's settings, resolved exactly as the server resolves them: the YAML file of
+     * {@code CEREBRUM_CONFIG_FILE}, then {@code .env}, then the environment.
+     */
     static GuardSettings settings(Map<String, String> env, Path workDir) {
-        GuardSettings d = GuardSettings.defaults();
-        return d.withModelsFile(workDir.resolve(string(env, "CEREBRUM_MODELS_FILE", d.modelsFile().toString())))
-                .withModelsDir(workDir.resolve(string(env, "CEREBRUM_MODELS_DIR", d.modelsDir().toString())))
-                .withDefaultThreads(integer(env, "CEREBRUM_N_THREADS", d.defaultThreads(), 1, 1024))
-                .withDefaultContextSize(integer(env, "CEREBRUM_CTX_SIZE", d.defaultContextSize(), 16, 1 << 24))
-                .withDefaultParallel(integer(env, "CEREBRUM_PARALLEL", d.defaultParallel(), 1, 64))
-                .withIdleUnloadMinutes(integer(env, "CEREBRUM_IDLE_UNLOAD_MINUTES", d.idleUnloadMinutes(), 0, 1_000_000));
+        return GuardSettings.from(SettingsSources.merge(workDir, env, Map.of()), workDir);
     }
 
     private static int list(GuardSettings settings, Path workDir, PrintStream out) {
@@ -172,8 +172,8 @@ public final class ModelsCommand {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
-                case "--ctx" -> ctx = option(args, ++i, "--ctx", 16, 1 << 24);
-                case "--parallel" -> parallel = option(args, ++i, "--parallel", 1, 64);
+                case "--ctx" -> ctx = option(args, ++i, "--ctx", SettingsTable.CTX_SIZE);
+                case "--parallel" -> parallel = option(args, ++i, "--parallel", SettingsTable.PARALLEL);
                 default -> {
                     if (a.startsWith("-") || file != null) {
                         err.println(USAGE_TEXT);
@@ -200,11 +200,11 @@ public final class ModelsCommand {
         }
     }
 
-    private static int option(List<String> args, int index, String name, int min, int max) {
+    private static int option(List<String> args, int index, String name, Setting.Int bounds) {
         if (index >= args.size()) {
             throw new IllegalArgumentException(name + " needs a number");
         }
-        return parse(name, args.get(index), min, max);
+        return bounds.parse(name, args.get(index));
     }
 
     static boolean hasGgufMagic(Path file) {
@@ -249,27 +249,5 @@ public final class ModelsCommand {
             }
             out.println(b.toString().stripTrailing());
         }
-    }
-
-    private static String string(Map<String, String> env, String name, String dflt) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? dflt : v.strip();
-    }
-
-    private static int integer(Map<String, String> env, String name, int dflt, int min, int max) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? dflt : parse(name, v.strip(), min, max);
-    }
-
-    private static int parse(String name, String value, int min, int max) {
-        try {
-            int i = Integer.parseInt(value);
-            if (i >= min && i <= max) {
-                return i;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " must be an integer from " + min + " to " + max + " (was '" + value + "')");
     }
 }

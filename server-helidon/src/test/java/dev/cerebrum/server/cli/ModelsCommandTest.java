@@ -108,6 +108,34 @@ class ModelsCommandTest {
     }
 
     @Test
+    void list_resolvesItsSettingsAsTheServerDoes_configFileAndDotEnvIncluded() throws IOException {
+        // given the registry named in a YAML file that .env names, and a default context in .env
+        Path dir = Files.createDirectories(work.resolve("conf"));
+        SuccessorModel.write(dir.resolve("m.gguf"));
+        Files.writeString(dir.resolve("reg.yaml"), "models:\n  m:\n    path: m.gguf\n");
+        Files.writeString(work.resolve("cerebrum.yaml"), "cerebrum:\n  models-file: conf/reg.yaml\n"
+                + "  models-dir: conf\n  ctx-size: 999\n");
+        Files.writeString(work.resolve(".env"), "CEREBRUM_CONFIG_FILE=cerebrum.yaml\nCEREBRUM_CTX_SIZE=768 # mine\n");
+
+        // when
+        int status = run(Map.of(), "list");
+
+        // then the YAML file names the registry, and .env wins over it for the context
+        assertEquals(ModelsCommand.OK, status, out());
+        assertEquals(List.of("m", "present", "conf/m.gguf"), line("m").subList(0, 3));
+        assertEquals("768", line("m").get(4));
+    }
+
+    @Test
+    void aSettingOutOfTheTablesBounds_isAUsageError_namingIt() {
+        int status = run(Map.of("CEREBRUM_CTX_SIZE", "262144"), "list");
+
+        assertEquals(ModelsCommand.USAGE, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("CEREBRUM_CTX_SIZE must be an integer from 16 to"
+                + " 131072"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void inspect_printsMetadataAndTheEstimateForTheGivenContextAndSlots() throws IOException {
         // given
         Path file = work.resolve("successor.gguf");

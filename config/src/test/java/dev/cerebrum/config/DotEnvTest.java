@@ -1,4 +1,4 @@
-package dev.cerebrum.server;
+package dev.cerebrum.config;
 
 import org.junit.jupiter.api.Test;
 

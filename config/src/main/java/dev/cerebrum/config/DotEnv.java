@@ -1,4 +1,4 @@
-package dev.cerebrum.server;
+package dev.cerebrum.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
