@@ -130,6 +130,7 @@ public final class CerebrumServer implements AutoCloseable {
                     new UptimeMetrics());
 
             Errors errors = new Errors(settings.guard().retryAfter());
+            VirtualThreadPoller.start();
             DescriptorBudget descriptors = DescriptorBudget.ofThisProcess();
             ConnectionGuard connections = new ConnectionGuard(connectionLimits(settings, descriptors),
                     settings.allowlist(), descriptors, settings.guard().retryAfter());

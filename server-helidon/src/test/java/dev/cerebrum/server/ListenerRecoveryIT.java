@@ -23,7 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The listener of the real server process comes back after an accept failed for want of file descriptors. The
  * connection limits keep connections from exhausting them, so the test takes them away from outside: it lowers
  * the running process's open-files limit below what it holds ({@code prlimit}), the way a descriptor leak
- * elsewhere in the process would, then gives them back.
+ * elsewhere in the process would, then gives them back. The connection that arrives meanwhile sends its request
+ * slowly, so that a request thread waits for I/O while no descriptor is left: the JDK sets up its poller for
+ * virtual threads at the first such wait, and would fail to for good (every later request closed unanswered)
+ * had the server not set it up at its start.
  */
 class ListenerRecoveryIT {
     @TempDir
@@ -47,8 +50,9 @@ class ListenerRecoveryIT {
             // given a process that cannot open one more descriptor: a new one gets the lowest free number, which
             // must be under the limit, so the limit goes well below the numbers in use, not just their count
             prlimit(pid, Math.min(20, openDescriptors(pid) / 2) + ":");
-            // when a connection arrives, Helidon's accept fails and it ends the listener
-            health(port);
+            // when a connection arrives, Helidon's accept fails and it ends the listener; the connection sends its
+            // request in two parts, so its request thread waits for bytes while no descriptor is left
+            health(port, Duration.ofMillis(200));
             Workers.await("Helidon ended the listener", 10_000,
                     () -> log().contains("this server socket is terminating now"));
             Thread.sleep(1_500);
@@ -103,11 +107,20 @@ class ListenerRecoveryIT {
 
     /** The status of GET /health, or -1 when nothing answered. */
     private static int health(int port) {
+        return health(port, Duration.ZERO);
+    }
+
+    /** The status of GET /health sent in two parts {@code pause} apart, or -1 when nothing answered. */
+    private static int health(int port, Duration pause) {
         try (RawConnection c = RawConnection.open(port)) {
-            return c.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .readToEnd(Duration.ofSeconds(2)).status();
+            c.send("GET /health HTTP/1.1\r\n");
+            Thread.sleep(pause);
+            return c.send("Host: x\r\nConnection: close\r\n\r\n").readToEnd(Duration.ofSeconds(2)).status();
         } catch (UncheckedIOException e) {
             return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
