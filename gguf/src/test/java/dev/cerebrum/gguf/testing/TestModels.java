@@ -37,6 +37,26 @@ public final class TestModels {
     }
 
     /**
+     * The chat model of {@link SuccessorModel#writeChatMl}: llama, SentencePiece plus the ChatML control tokens,
+     * EOS {@code </s>}, the ChatML template; a ChatML conversation is answered
+     * {@value SuccessorModel#CHAT_ANSWER}, and the turn ends at {@code <|im_end|>}.
+     */
+    public static Path chatMl() {
+        return ChatMl.FILE;
+    }
+
+    private static final class ChatMl {
+        static final Path FILE = create();
+
+        private static Path create() {
+            Path file = Folder.DIR.resolve("successor-chatml.gguf");
+            SuccessorModel.writeChatMl(file);
+            file.toFile().deleteOnExit();
+            return file;
+        }
+    }
+
+    /**
      * The llama successor model with 😀 after "c", in its four byte tokens {@code <0xF0><0x9F><0x98><0x80>}:
      * "abc" continues "😀defg…", so a limit of one to three tokens cuts the character.
      */
