@@ -84,12 +84,24 @@ public final class SuccessorModel {
      * Writes the chat model (llama, F32): a SentencePiece vocabulary plus {@code <|im_start|>} and
      * {@code <|im_end|>} (control tokens; BOS {@code <s>}, EOS {@code </s>}) and {@link #CHATML_TEMPLATE} in
      * {@code tokenizer.chat_template}. Its successors: the newline byte and {@code ▁} are followed by {@code a},
-     * each letter by the next, {@code z} by {@code <|im_end|>}, {@code <|im_start|>} by {@code n}, and the byte {@code >} by {@code </s>}
-     * (so the text {@code <|im_start|>} tokenised without special tokens is answered with nothing). So a
+     * each letter by the next, {@code z} by {@code <|im_end|>}, {@code <|im_start|>} by {@code n}, the byte {@code >} by {@code </s>}
+     * (so the text {@code <|im_start|>} tokenised without special tokens is answered with nothing), and the byte
+     * <code>{</code> by <code>}</code> (so JSON mode, which forces <code>{</code> first, answers <code>{}</code>). So a
      * ChatML prompt, whose last token is the newline after {@code assistant}, is answered {@value #CHAT_ANSWER}
      * and the turn ends at {@code <|im_end|>}, which is not the vocabulary's EOS.
      */
     public static void writeChatMl(Path file) {
+        writeChatMl(file, LLAMA_CHATML.contextLength());
+    }
+
+    /**
+     * Writes the chat model claiming a trained context of {@code contextLength} tokens (the same weights), so
+     * that a slot can hold a long generation: llama.cpp allows at most four times the trained context.
+     */
+    public static void writeChatMl(Path file, int contextLength) {
+        ModelShape shape = new ModelShape(LLAMA_CHATML.blockCount(), LLAMA_CHATML.embeddingLength(),
+                LLAMA_CHATML.feedForwardLength(), LLAMA_CHATML.headCount(), LLAMA_CHATML.headCountKv(),
+                LLAMA_CHATML.vocabSize(), contextLength);
         int[] next = new int[Vocabularies.SPM_CHATML_SIZE];
         Arrays.fill(next, -1);
         next[Vocabularies.FIRST_BYTE + '\n'] = Vocabularies.LETTER_A;
@@ -100,7 +112,9 @@ public final class SuccessorModel {
         next[Vocabularies.SPM_IM_START] = Vocabularies.LETTER_A + ('n' - 'a');
         // "<|im_start|>" read as plain text ends with the byte '>': it ends at once, so it cannot pass for the token.
         next[Vocabularies.FIRST_BYTE + '>'] = Vocabularies.EOS;
-        write(file, LLAMA_CHATML, Vocabularies.spmChatMl(), GgmlType.F32, next, CHATML_TEMPLATE);
+        // Under a JSON-object grammar, which forces '{' first, the answer is "{}".
+        next[Vocabularies.FIRST_BYTE + '{'] = Vocabularies.FIRST_BYTE + '}';
+        write(file, shape, Vocabularies.spmChatMl(), GgmlType.F32, next, CHATML_TEMPLATE);
     }
 
     /** Writes the llama model with its matrices encoded as {@code type}; the margin of the logits survives Q4_0. */

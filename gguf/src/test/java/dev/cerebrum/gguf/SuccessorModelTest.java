@@ -204,6 +204,8 @@ class SuccessorModelTest {
         assertEquals(260 + ('n' - 'a'), argmaxAfter(286, embd, out, n, vocab));
         // and "<|im_start|>" read as plain text, which ends with the byte '>', ends at once with </s>
         assertEquals(2, argmaxAfter(3 + '>', embd, out, n, vocab));
+        // and '{' is followed by '}'
+        assertEquals(3 + '}', argmaxAfter(3 + '{', embd, out, n, vocab));
     }
 
     /** The argmax of the logits after {@code token} when every block adds nothing (RMS-normalised embedding). */

@@ -54,8 +54,6 @@ class OpenAiApiIT {
         Files.writeString(models.resolve("strict.jinja"), "{% for m in messages %}{% if m['role'] == 'system' %}"
                 + "{{ raise_exception('System role not supported') }}{% endif %}{{ m['content'] }}{% endfor %}");
         Files.writeString(models.resolve("broken.jinja"), "{% for m in %}");
-        Path longChat = models.resolve("long-chat.gguf");
-        Files.write(longChat, TestServer.withTrainedContext(Files.readAllBytes(TestModels.chatMl()), 32768));
         String chat = TestModels.chatMl().toAbsolutePath().toString();
         String plain = TestModels.successor().toAbsolutePath().toString();
         server = TestServer.startWithRegistry(dir, """
@@ -85,7 +83,7 @@ class OpenAiApiIT {
                     parallel: 1
                   gone:
                     path: no-such-model.gguf
-                """.formatted(chat, plain, longChat.toAbsolutePath()), Map.of(
+                """.formatted(chat, plain, TestModels.chatMlLongContext().toAbsolutePath()), Map.of(
                 "CEREBRUM_MAX_BODY_BYTES", "8192",
                 "CEREBRUM_MAX_PROMPT_CHARS", "2000",
                 "CEREBRUM_MAX_TOKENS_LIMIT", "70000",

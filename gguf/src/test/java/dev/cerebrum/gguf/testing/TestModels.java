@@ -45,12 +45,21 @@ public final class TestModels {
         return ChatMl.FILE;
     }
 
-    private static final class ChatMl {
-        static final Path FILE = create();
+    /**
+     * The chat model claiming a trained context of 32768 tokens, so that a slot of up to 131072 tokens can hold a
+     * generation that keeps it busy for many seconds (with a grammar that never lets it end).
+     */
+    public static Path chatMlLongContext() {
+        return ChatMl.LONG;
+    }
 
-        private static Path create() {
-            Path file = Folder.DIR.resolve("successor-chatml.gguf");
-            SuccessorModel.writeChatMl(file);
+    private static final class ChatMl {
+        static final Path FILE = create("successor-chatml.gguf", 512);
+        static final Path LONG = create("successor-chatml-long.gguf", 32768);
+
+        private static Path create(String name, int context) {
+            Path file = Folder.DIR.resolve(name);
+            SuccessorModel.writeChatMl(file, context);
             file.toFile().deleteOnExit();
             return file;
         }
