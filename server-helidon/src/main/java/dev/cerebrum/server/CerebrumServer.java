@@ -298,7 +298,8 @@ public final class CerebrumServer implements AutoCloseable {
                 Files.createDirectories(demo.getParent());
                 Path tmp = Files.createTempFile(demo.getParent(), ".demo-", ".gguf.tmp");
                 try {
-                    SuccessorModel.write(tmp);
+                    // The chat known-answer model: it answers raw prompts and, with its ChatML template, chats.
+                    SuccessorModel.writeChatMl(tmp);
                     Files.move(tmp, demo, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
                     Files.deleteIfExists(tmp);
