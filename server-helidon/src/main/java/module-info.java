@@ -3,6 +3,7 @@ module dev.cerebrum.server {
     requires dev.cerebrum.guard;
     requires dev.cerebrum.gguf;
     requires dev.cerebrum.grammar;
+    requires dev.cerebrum.chat;
     requires io.helidon.webserver;
     requires dev.cerebrum.config;
     requires micrometer.core;

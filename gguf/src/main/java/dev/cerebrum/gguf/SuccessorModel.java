@@ -23,6 +23,10 @@ import java.util.Objects;
  * whose successor is {@code j}: its logit is then 30, far above the others. The weights come from a fixed
  * seed, so each file is byte-identical every time.
  *
+ * <p>{@link #writeChatMl} writes a llama model for chat: its vocabulary adds the ChatML control tokens
+ * {@code <|im_start|>} and {@code <|im_end|>} (EOS stays {@code </s>}), it carries the ChatML template, and a
+ * ChatML prompt, which ends with {@code assistant\n}, is answered {@value #CHAT_ANSWER}, then {@code <|im_end|>}.
+ *
  * <p>{@link #writeWithCharacter} puts a multi-byte character after one letter of the llama model, spelt in
  * SentencePiece byte tokens ({@code <0xF0><0x9F><0x98><0x80>} for 😀), so tests can cut a character between
  * tokens.
@@ -30,10 +34,24 @@ import java.util.Objects;
 public final class SuccessorModel {
 
     private static final ModelShape LLAMA = new ModelShape(1, 64, 128, 4, 4, Vocabularies.BASE_SIZE, 512);
+    private static final ModelShape LLAMA_CHATML = new ModelShape(1, 64, 128, 4, 4, Vocabularies.SPM_CHATML_SIZE, 512);
     private static final ModelShape QWEN3 = ModelShape.qwen3(1, 64, 128, 4, 2, 32, Vocabularies.BPE_BASE_SIZE, 512);
     private static final ModelShape QWEN3MOE = ModelShape.qwen3Moe(1, 64, 64, 4, 2, 32, Vocabularies.BPE_BASE_SIZE, 512, 4, 2);
     private static final long SEED = 20250317L;
     private static final float LOGIT = 30f;
+
+    /**
+     * The ChatML template the chat model carries in {@code tokenizer.chat_template}: Hugging Face's, as the
+     * chat-template module's {@code ChatTemplates.CHATML}.
+     */
+    public static final String CHATML_TEMPLATE = "{% for message in messages %}"
+            + "{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}"
+            + "{% endfor %}"
+            + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+    /** The chat model's greedy answer to any ChatML prompt with the generation prompt, before {@code <|im_end|>}. */
+    public static final String CHAT_ANSWER = "abcdefghijklmnopqrstuvwxyz";
+    /** The chat model's greedy continuation of a prompt that ends with the special token {@code <|im_start|>}. */
+    public static final String AFTER_IM_START = "nopqrstuvwxyz";
 
     private SuccessorModel() {
     }
@@ -60,6 +78,43 @@ public final class SuccessorModel {
     /** Writes the model of {@code architecture} (all tensors F32) to {@code file}. */
     public static void write(Path file, Architecture architecture) {
         write(file, architecture, GgmlType.F32);
+    }
+
+    /**
+     * Writes the chat model (llama, F32): a SentencePiece vocabulary plus {@code <|im_start|>} and
+     * {@code <|im_end|>} (control tokens; BOS {@code <s>}, EOS {@code </s>}) and {@link #CHATML_TEMPLATE} in
+     * {@code tokenizer.chat_template}. Its successors: the newline byte and {@code ▁} are followed by {@code a},
+     * each letter by the next, {@code z} by {@code <|im_end|>}, {@code <|im_start|>} by {@code n}, the byte {@code >} by {@code </s>}
+     * (so the text {@code <|im_start|>} tokenised without special tokens is answered with nothing), and the byte
+     * <code>{</code> by <code>}</code> (so JSON mode, which forces <code>{</code> first, answers <code>{}</code>). So a
+     * ChatML prompt, whose last token is the newline after {@code assistant}, is answered {@value #CHAT_ANSWER}
+     * and the turn ends at {@code <|im_end|>}, which is not the vocabulary's EOS.
+     */
+    public static void writeChatMl(Path file) {
+        writeChatMl(file, LLAMA_CHATML.contextLength());
+    }
+
+    /**
+     * Writes the chat model claiming a trained context of {@code contextLength} tokens (the same weights), so
+     * that a slot can hold a long generation: llama.cpp allows at most four times the trained context.
+     */
+    public static void writeChatMl(Path file, int contextLength) {
+        ModelShape shape = new ModelShape(LLAMA_CHATML.blockCount(), LLAMA_CHATML.embeddingLength(),
+                LLAMA_CHATML.feedForwardLength(), LLAMA_CHATML.headCount(), LLAMA_CHATML.headCountKv(),
+                LLAMA_CHATML.vocabSize(), contextLength);
+        int[] next = new int[Vocabularies.SPM_CHATML_SIZE];
+        Arrays.fill(next, -1);
+        next[Vocabularies.FIRST_BYTE + '\n'] = Vocabularies.LETTER_A;
+        next[Vocabularies.SPACE] = Vocabularies.LETTER_A;
+        for (int letter = 0; letter < 26; letter++) {
+            next[Vocabularies.LETTER_A + letter] = letter == 25 ? Vocabularies.SPM_IM_END : Vocabularies.LETTER_A + letter + 1;
+        }
+        next[Vocabularies.SPM_IM_START] = Vocabularies.LETTER_A + ('n' - 'a');
+        // "<|im_start|>" read as plain text ends with the byte '>': it ends at once, so it cannot pass for the token.
+        next[Vocabularies.FIRST_BYTE + '>'] = Vocabularies.EOS;
+        // Under a JSON-object grammar, which forces '{' first, the answer is "{}".
+        next[Vocabularies.FIRST_BYTE + '{'] = Vocabularies.FIRST_BYTE + '}';
+        write(file, shape, Vocabularies.spmChatMl(), GgmlType.F32, next, CHATML_TEMPLATE);
     }
 
     /** Writes the llama model with its matrices encoded as {@code type}; the margin of the logits survives Q4_0. */
@@ -111,6 +166,13 @@ public final class SuccessorModel {
     /** Writes the model whose greedy successor of token {@code i} is {@code successors[i]} (-1: none). */
     private static void write(Path file, Architecture architecture, GgmlType type, int[] successors) {
         ModelShape shape = shape(architecture);
+        write(file, shape, architecture == Architecture.LLAMA ? Vocabularies.spm(shape.vocabSize())
+                : Vocabularies.bpe(shape.vocabSize()), type, successors, null);
+    }
+
+    /** Writes a model of {@code shape} with {@code vocabulary} and, unless null, a chat template. */
+    private static void write(Path file, ModelShape shape, Vocabularies.Vocabulary vocabulary, GgmlType type,
+                              int[] successors, String chatTemplate) {
         int nEmbd = shape.embeddingLength();
         int nVocab = shape.vocabSize();
         Gaussian g = new Gaussian(SEED);
@@ -141,7 +203,10 @@ public final class SuccessorModel {
 
         GgufWriter w = new GgufWriter();
         shape.putMetadata(w, "successor", type);
-        shape.putVocabulary(w);
+        Vocabularies.put(w, vocabulary);
+        if (chatTemplate != null) {
+            w.put("tokenizer.chat_template", GgufValue.string(chatTemplate));
+        }
         w.tensor("token_embd.weight", type, new long[]{nEmbd, nVocab}, TensorData.of(embeddings));
         w.tensor("output_norm.weight", GgmlType.F32, new long[]{nEmbd}, TensorData.constant(1f));
         w.tensor("output.weight", type, new long[]{nEmbd, nVocab}, TensorData.of(output));

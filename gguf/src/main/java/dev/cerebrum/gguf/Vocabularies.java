@@ -31,6 +31,13 @@ final class Vocabularies {
     /** The largest BPE vocabulary built. */
     static final int BPE_MAX_SIZE = BPE_BASE_SIZE + 26 * 26 + 26 * 26 * 26 + 26 * 26 * 26 * 26;
 
+    /** SentencePiece with ChatML: {@code <|im_start|>} and {@code <|im_end|>} follow the base vocabulary. */
+    static final int SPM_IM_START = BASE_SIZE;
+    /** SentencePiece with ChatML: the id of {@code <|im_end|>}. */
+    static final int SPM_IM_END = BASE_SIZE + 1;
+    /** Tokens of the SentencePiece ChatML vocabulary. */
+    static final int SPM_CHATML_SIZE = BASE_SIZE + 2;
+
     static final int TYPE_NORMAL = 1;
     static final int TYPE_UNKNOWN = 2;
     static final int TYPE_CONTROL = 3;
@@ -91,6 +98,24 @@ final class Vocabularies {
             scores[id] = -1f - i;
         }
         return new Vocabulary("llama", null, List.copyOf(tokens), scores, types, List.of(), BOS, EOS, UNKNOWN, true);
+    }
+
+    /**
+     * The base SentencePiece vocabulary with the ChatML tokens {@code <|im_start|>} and {@code <|im_end|>} after
+     * it, both control tokens; BOS stays {@code <s>} and EOS {@code </s>}, so the end of a chat turn is not the
+     * vocabulary's EOS (llama.cpp makes {@code <|im_end|>} an end-of-generation token by its text).
+     */
+    static Vocabulary spmChatMl() {
+        Vocabulary base = spm(BASE_SIZE);
+        List<String> tokens = new ArrayList<>(base.tokens());
+        tokens.add("<|im_start|>");
+        tokens.add("<|im_end|>");
+        float[] scores = java.util.Arrays.copyOf(base.scores(), SPM_CHATML_SIZE);
+        int[] types = java.util.Arrays.copyOf(base.types(), SPM_CHATML_SIZE);
+        types[SPM_IM_START] = TYPE_CONTROL;
+        types[SPM_IM_END] = TYPE_CONTROL;
+        return new Vocabulary(base.model(), base.pre(), List.copyOf(tokens), scores, types, base.merges(), base.bos(),
+                base.eos(), base.unknown(), base.addBos());
     }
 
     /**

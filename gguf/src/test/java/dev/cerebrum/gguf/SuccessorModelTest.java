@@ -171,6 +171,43 @@ class SuccessorModelTest {
         assertEquals(false, gguf.get("tokenizer.ggml.add_bos_token").orElseThrow().asBoolean());
     }
 
+    @Test
+    void chatMlModel_answersAChatMlPromptWithTheAlphabet_thenImEnd_whichIsNotTheEos() throws IOException {
+        // given the chat model
+        Path file = dir.resolve("chatml.gguf");
+        SuccessorModel.writeChatMl(file);
+        GgufFile gguf = GgufReader.read(file);
+        int n = (int) gguf.embeddingLength();
+        int vocab = (int) gguf.vocabSize();
+        float[] embd = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("token_embd.weight").orElseThrow());
+        float[] out = GgufRoundTripTest.Dequantizer.decode(file, gguf, gguf.tensor("output.weight").orElseThrow());
+        List<Object> tokens = gguf.get("tokenizer.ggml.tokens").orElseThrow().asArray().elements();
+        List<Object> types = gguf.get("tokenizer.ggml.token_type").orElseThrow().asArray().elements();
+
+        // then it is the llama vocabulary plus two ChatML control tokens, EOS stays </s>, and it carries ChatML
+        assertEquals("llama", gguf.architecture());
+        assertEquals(288, vocab);
+        assertEquals(List.of("<|im_start|>", "<|im_end|>"), tokens.subList(286, 288));
+        assertEquals(List.of(3L, 3L), types.subList(286, 288));
+        assertEquals("</s>", tokens.get((int) gguf.get("tokenizer.ggml.eos_token_id").orElseThrow().asLong()));
+        assertEquals("<s>", tokens.get((int) gguf.get("tokenizer.ggml.bos_token_id").orElseThrow().asLong()));
+        assertEquals(SuccessorModel.CHATML_TEMPLATE, gguf.get("tokenizer.chat_template").orElseThrow().asString());
+
+        // and the newline byte (the last token of a ChatML prompt) is followed by a, a..y by the next letter,
+        // z by <|im_end|>, and <|im_start|> by n
+        int newline = 3 + '\n';
+        assertEquals(260, argmaxAfter(newline, embd, out, n, vocab));
+        for (int letter = 0; letter < 26; letter++) {
+            assertEquals(letter == 25 ? 287 : 261 + letter, argmaxAfter(260 + letter, embd, out, n, vocab),
+                    "after " + (char) ('a' + letter));
+        }
+        assertEquals(260 + ('n' - 'a'), argmaxAfter(286, embd, out, n, vocab));
+        // and "<|im_start|>" read as plain text, which ends with the byte '>', ends at once with </s>
+        assertEquals(2, argmaxAfter(3 + '>', embd, out, n, vocab));
+        // and '{' is followed by '}'
+        assertEquals(3 + '}', argmaxAfter(3 + '{', embd, out, n, vocab));
+    }
+
     /** The argmax of the logits after {@code token} when every block adds nothing (RMS-normalised embedding). */
     private static int argmaxAfter(int token, float[] embd, float[] out, int n, int vocab) {
         double rms = 0;

@@ -37,18 +37,27 @@ public final class ModelRegistry {
     public static final String DEMO_FILE = "demo.gguf";
 
     static final int MAX_FILE_BYTES = 1024 * 1024;
+    /** The largest chat template file read; real templates are under 30 KB. */
+    static final int MAX_TEMPLATE_BYTES = 256 * 1024;
     static final Set<String> KEYS = Set.of("path", "ctx_size", "threads", "parallel", "idle_unload_minutes",
-            "pinned", "batch_size", "seed");
+            "pinned", "batch_size", "seed", "chat_template");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
 
     private final List<ModelEntry> entries;
     private final boolean demo;
     private final List<String> problems;
+    private final Map<String, String> chatTemplates;
 
     private ModelRegistry(List<ModelEntry> entries, boolean demo, List<String> problems) {
+        this(entries, demo, problems, Map.of());
+    }
+
+    private ModelRegistry(List<ModelEntry> entries, boolean demo, List<String> problems,
+                          Map<String, String> chatTemplates) {
         this.entries = List.copyOf(entries);
         this.demo = demo;
         this.problems = List.copyOf(problems);
+        this.chatTemplates = Map.copyOf(chatTemplates);
     }
 
     /** Reads the registry the settings name; the demo registry when that file does not exist. */
@@ -83,12 +92,17 @@ public final class ModelRegistry {
         values.put("path", DEMO_FILE);
         values.put("ctx_size", 512);
         values.put("parallel", 2);
-        return new ModelRegistry(List.of(entry(DEMO_MODEL, values, settings)), true, List.of());
+        return new ModelRegistry(List.of(entry(DEMO_MODEL, values, settings, new LinkedHashMap<>())), true, List.of());
     }
 
     /** A registry of the given entries, for embedding and tests. */
     public static ModelRegistry of(List<ModelEntry> entries) {
         return new ModelRegistry(entries, false, List.of());
+    }
+
+    /** A registry of the given entries with chat templates that override the models' own, by model name. */
+    public static ModelRegistry of(List<ModelEntry> entries, Map<String, String> chatTemplates) {
+        return new ModelRegistry(entries, false, List.of(), chatTemplates);
     }
 
     /** Parses registry YAML; {@code fileName} only names the file in problems. */
@@ -127,6 +141,7 @@ public final class ModelRegistry {
             return new ModelRegistry(List.of(), false, problems);
         }
         List<ModelEntry> entries = new ArrayList<>();
+        Map<String, String> templates = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : modelMap.entrySet()) {
             String name = String.valueOf(e.getKey());
             if (!NAME.matcher(name).matches()) {
@@ -134,17 +149,20 @@ public final class ModelRegistry {
                         + "' is invalid (letters, digits, '.', '_', ':', '-'; at most 64)");
                 continue;
             }
-            entries.add(entry(name, e.getValue(), settings));
+            entries.add(entry(name, e.getValue(), settings, templates));
         }
-        return new ModelRegistry(entries, false, problems);
+        return new ModelRegistry(entries, false, problems, templates);
     }
 
     private static ModelRegistry broken(String problem) {
         return new ModelRegistry(List.of(), false, List.of(problem));
     }
 
-    /** One entry; every problem found is listed in the reason. The file is checked only for a valid entry. */
-    private static ModelEntry entry(String name, Object value, GuardSettings settings) {
+    /**
+     * One entry; every problem found is listed in the reason. The file is checked only for a valid entry. A
+     * chat template read from the entry's {@code chat_template} file is put in {@code templates}.
+     */
+    private static ModelEntry entry(String name, Object value, GuardSettings settings, Map<String, String> templates) {
         int idle = settings.idleUnloadMinutes();
         if (!(value instanceof Map<?, ?> map)) {
             return ModelEntry.Broken.invalid(name, "entry must be a mapping with at least 'path'", idle, false);
@@ -174,6 +192,7 @@ public final class ModelRegistry {
         if (ctx < 16 * parallel && errors.stream().noneMatch(s -> s.startsWith("ctx_size") || s.startsWith("parallel"))) {
             errors.add("ctx_size " + ctx + " is too small for " + parallel + " slots (at least 16 tokens each)");
         }
+        String chatTemplate = chatTemplate(map.get("chat_template"), settings, errors);
         Path path = null;
         Object rawPath = map.get("path");
         if (rawPath == null) {
@@ -201,12 +220,60 @@ public final class ModelRegistry {
         } catch (IllegalArgumentException e) {
             return ModelEntry.Broken.invalid(name, "invalid settings", idle, pinned);
         }
+        if (chatTemplate != null) {
+            templates.put(name, chatTemplate);
+        }
         ModelEntry.Usable usable = new ModelEntry.Usable(name, spec, idle, pinned);
         return ModelFiles.check(path).<ModelEntry>map(f -> usable.broken(f.problem(), f.reason())).orElse(usable);
     }
 
     private static int intValue(Map<?, ?> map, String key, int fallback, Setting.Int bounds, List<String> errors) {
         return intValue(map, key, fallback, bounds.min(), bounds.max(), errors);
+    }
+
+    /**
+     * The text of the {@code chat_template} file (relative to the models directory, like {@code path}), null
+     * when the key is absent; a problem is added to {@code errors} naming the file by its name only.
+     */
+    private static String chatTemplate(Object value, GuardSettings settings, List<String> errors) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s) || s.isBlank()) {
+            errors.add("chat_template must be a file name");
+            return null;
+        }
+        Path file;
+        try {
+            Path given = Path.of(s);
+            file = (given.isAbsolute() ? given : settings.modelsDir().resolve(given)).normalize();
+        } catch (InvalidPathException e) {
+            errors.add("chat_template is not a valid file name");
+            return null;
+        }
+        String name = fileName(file);
+        try {
+            if (!Files.isRegularFile(file)) {
+                errors.add("chat_template file '" + name + "' does not exist or is not a regular file");
+                return null;
+            }
+            if (Files.size(file) > MAX_TEMPLATE_BYTES) {
+                errors.add("chat_template file '" + name + "' is larger than " + MAX_TEMPLATE_BYTES + " bytes");
+                return null;
+            }
+            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
+            if (text.isBlank()) {
+                errors.add("chat_template file '" + name + "' is empty");
+                return null;
+            }
+            return text;
+        } catch (CharacterCodingException e) {
+            errors.add("chat_template file '" + name + "' is not UTF-8 text");
+        } catch (IOException e) {
+            errors.add("chat_template file '" + name + "' cannot be read");
+        }
+        return null;
     }
 
     private static int intValue(Map<?, ?> map, String key, int fallback, int min, int max, List<String> errors) {
@@ -254,6 +321,14 @@ public final class ModelRegistry {
     /** The entry of that name. */
     public Optional<ModelEntry> find(String name) {
         return entries.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The Jinja source of the chat template the registry sets for the model ({@code chat_template}), which
+     * overrides the one in its GGUF file; empty when the registry sets none.
+     */
+    public Optional<String> chatTemplate(String model) {
+        return Optional.ofNullable(chatTemplates.get(model));
     }
 
     /** True when the models file was absent and the demo registry is used. */

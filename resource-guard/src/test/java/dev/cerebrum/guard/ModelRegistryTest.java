@@ -234,4 +234,58 @@ class ModelRegistryTest {
         assertEquals(2, spec.parallel());
         assertEquals(3, spec.threads());
     }
+
+    @Test
+    void chatTemplate_isReadFromAFileInTheModelsDirectory_andOverridesOnlyItsModel() throws IOException {
+        String template = "{% for m in messages %}{{ m['content'] }}{% endfor %}";
+        Files.writeString(dir.resolve("plain.jinja"), template);
+        ModelRegistry r = parse("""
+                models:
+                  chat:
+                    path: a.gguf
+                    chat_template: plain.jinja
+                  other:
+                    path: b.gguf
+                """);
+
+        assertTrue(r.problems().isEmpty(), r.problems().toString());
+        assertTrue(r.find("chat").orElseThrow().available());
+        assertEquals(template, r.chatTemplate("chat").orElseThrow());
+        assertTrue(r.chatTemplate("other").isEmpty());
+        assertTrue(r.chatTemplate("nothing").isEmpty());
+    }
+
+    @Test
+    void chatTemplate_thatCannotBeRead_makesTheEntryInvalid_namingTheFileOnly() throws IOException {
+        Files.writeString(dir.resolve("empty.jinja"), "  \n");
+        Files.write(dir.resolve("latin1.jinja"), new byte[]{(byte) 0xe9});
+        Files.write(dir.resolve("huge.jinja"), new byte[ModelRegistry.MAX_TEMPLATE_BYTES + 1]);
+        ModelRegistry r = parse("""
+                models:
+                  missing:
+                    path: a.gguf
+                    chat_template: no-such.jinja
+                  empty:
+                    path: a.gguf
+                    chat_template: empty.jinja
+                  latin1:
+                    path: a.gguf
+                    chat_template: latin1.jinja
+                  huge:
+                    path: a.gguf
+                    chat_template: huge.jinja
+                  number:
+                    path: a.gguf
+                    chat_template: 5
+                """);
+
+        assertEquals("chat_template file 'no-such.jinja' does not exist or is not a regular file", reasonOf(r, "missing"));
+        assertEquals("chat_template file 'empty.jinja' is empty", reasonOf(r, "empty"));
+        assertEquals("chat_template file 'latin1.jinja' is not UTF-8 text", reasonOf(r, "latin1"));
+        assertEquals("chat_template file 'huge.jinja' is larger than 262144 bytes", reasonOf(r, "huge"));
+        assertEquals("chat_template must be a file name", reasonOf(r, "number"));
+        assertEquals(ModelEntry.Problem.INVALID_ENTRY,
+                ((ModelEntry.Broken) r.find("missing").orElseThrow()).problem());
+        assertTrue(r.chatTemplate("missing").isEmpty());
+    }
 }

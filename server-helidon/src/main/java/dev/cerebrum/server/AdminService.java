@@ -24,12 +24,17 @@ import java.util.function.DoubleSupplier;
  * refused by the CPU rule: they are how an operator frees the machine.
  */
 final class AdminService implements HttpService {
+    /** The {@code owned_by} of every model in the OpenAI-shaped list. */
+    static final String OWNER = "cerebrum";
+
     private final ModelManager manager;
     private final DoubleSupplier uptimeSeconds;
+    private final long startedEpochSecond;
 
-    AdminService(ModelManager manager, DoubleSupplier uptimeSeconds) {
+    AdminService(ModelManager manager, DoubleSupplier uptimeSeconds, long startedEpochSecond) {
         this.manager = manager;
         this.uptimeSeconds = uptimeSeconds;
+        this.startedEpochSecond = startedEpochSecond;
     }
 
     @Override
@@ -48,7 +53,20 @@ final class AdminService implements HttpService {
         body.put("cached_models", cached(models));
         body.put("inference_counts", inferenceCounts(models));
         body.put("models", models.stream().map(AdminService::detail).toList());
+        // OpenAI's model list in the same body: clients of either API read their own keys.
+        body.put("object", "list");
+        body.put("data", models.stream().filter(ModelStatus::available).map(this::openAiModel).toList());
         Responses.json(res, 200, body);
+    }
+
+    /** A model as OpenAI lists it; {@code created} is when this server started. */
+    private Map<String, Object> openAiModel(ModelStatus m) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", m.name());
+        d.put("object", "model");
+        d.put("created", startedEpochSecond);
+        d.put("owned_by", OWNER);
+        return d;
     }
 
     private static Map<String, Object> detail(ModelStatus m) {

@@ -56,6 +56,33 @@ record ApiError(int status, String code, String message, String field, Long limi
         return Math.max(1, s);
     }
 
+    /**
+     * The body on the OpenAI-compatible routes: {@code {"error": {"message", "type", "code", "param"}}}, as
+     * OpenAI and llama-server write it. On the chat route the prompt is the rendered {@code messages}.
+     */
+    Map<String, Object> openAiBody(boolean chat) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", message);
+        error.put("type", openAiType());
+        error.put("code", code);
+        error.put("param", chat && "prompt".equals(field) ? "messages" : field);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        return body;
+    }
+
+    /** OpenAI's error {@code type} for the status (llama-server's {@code unavailable_error} for 503). */
+    String openAiType() {
+        return switch (status) {
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 429 -> "rate_limit_error";
+            case 503 -> "unavailable_error";
+            default -> status >= 500 ? "server_error" : "invalid_request_error";
+        };
+    }
+
     /** The response body. */
     Map<String, Object> body(String requestId) {
         Map<String, Object> body = new LinkedHashMap<>();

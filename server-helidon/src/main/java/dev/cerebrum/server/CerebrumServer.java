@@ -28,7 +28,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -48,7 +50,8 @@ public final class CerebrumServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CerebrumServer.class.getName());
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Set<String> KNOWN_PATHS = Set.of("/health", "/health/live", "/health/ready", "/v1/inference",
-            "/v1/inference/stream", "/v1/models", "/v1/stats", "/v1/cleanup", "/metrics");
+            "/v1/inference/stream", "/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/stats", "/v1/cleanup",
+            "/metrics");
     private static final Pattern MODEL_PATHS = Pattern.compile("/v1/(load|unload)/[^/]+");
 
     private final Settings settings;
@@ -65,13 +68,13 @@ public final class CerebrumServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean accepting;
     private final int port;
-    private final InferenceService inference;
+    private final Generations generations;
 
     private CerebrumServer(Settings settings, ServerLogging logging, InferenceEngine engine, ModelManager manager,
                            PrometheusMeterRegistry meters, ConnectionGuard connections,
                            Function<Integer, WebServer> listen, WebServer server, AtomicBoolean accepting,
-                           InferenceService inference) {
-        this.inference = inference;
+                           Generations generations) {
+        this.generations = generations;
         this.settings = settings;
         this.accepting = accepting;
         this.logging = logging;
@@ -143,10 +146,13 @@ public final class CerebrumServer implements AutoCloseable {
             RequestFilter filter = new RequestFilter(ApiKeys.of(settings.apiKeys()),
                     settings.metricsToken() == null ? null : ApiKeys.of(List.of(settings.metricsToken())),
                     settings.allowlist(), new AuthFailureLimiter(settings.authFailuresPerMinute()), errors, meters);
-            InferenceService inference = new InferenceService(manager, new InferenceBody.Limits(
-                    settings.maxBodyBytes(), settings.maxPromptChars(), settings.maxTokensLimit()), HEARTBEAT,
-                    settings.guard().retryAfter());
-            AdminService admin = new AdminService(manager, health::uptimeSeconds);
+            InferenceBody.Limits limits = new InferenceBody.Limits(settings.maxBodyBytes(), settings.maxPromptChars(),
+                    settings.maxTokensLimit());
+            Generations generations = new Generations(manager, HEARTBEAT, settings.guard().retryAfter());
+            InferenceService inference = new InferenceService(generations, limits);
+            OpenAiService openAi = new OpenAiService(generations, new ChatPrompts(registry, Clock.systemDefaultZone()),
+                    limits);
+            AdminService admin = new AdminService(manager, health::uptimeSeconds, Instant.now().getEpochSecond());
             MetricsService metrics = new MetricsService(meters);
 
             // Builds and starts a listener on a port; the watchdog calls it again if Helidon ends the listener.
@@ -160,7 +166,7 @@ public final class CerebrumServer implements AutoCloseable {
                     .addConnectionSelector(connections)
                     .maxTcpConnections(connections.hardLimit())
                     .directHandlers(errors.directHandlers())
-                    .routing(r -> routing(r, filter, errors, health, inference, admin, metrics))
+                    .routing(r -> routing(r, filter, errors, health, inference, openAi, admin, metrics))
                     .build()
                     .start();
             WebServer web;
@@ -172,7 +178,7 @@ public final class CerebrumServer implements AutoCloseable {
             }
             opened.push(web::stop);
             CerebrumServer server = new CerebrumServer(settings, logging, engine, manager, meters, connections, listen,
-                    web, accepting, inference);
+                    web, accepting, generations);
             LOG.log(Level.INFO, () -> "Cerebrum backend listening on http://" + hostForUrl(settings.bindIp()) + ":" + web.port()
                     + " (models: " + registry.entries().stream().map(ModelEntry::name).toList()
                     + (registry.isDemo() ? ", demo registry" : "") + "; allowed peers: " + settings.allowlist()
@@ -262,9 +268,10 @@ public final class CerebrumServer implements AutoCloseable {
     }
 
     private static void routing(HttpRouting.Builder r, RequestFilter filter, Errors errors, HealthService health,
-                                InferenceService inference, AdminService admin, MetricsService metrics) {
+                                InferenceService inference, OpenAiService openAi, AdminService admin,
+                                MetricsService metrics) {
         r.addFilter(filter)
-                .register(health, inference, admin, metrics)
+                .register(health, inference, openAi, admin, metrics)
                 .any(CerebrumServer::unrouted)
                 .error(Throwable.class, (req, res, t) -> {
                     Exchange ex = req.context().get(Exchange.class).orElse(null);
@@ -293,7 +300,8 @@ public final class CerebrumServer implements AutoCloseable {
                 Files.createDirectories(demo.getParent());
                 Path tmp = Files.createTempFile(demo.getParent(), ".demo-", ".gguf.tmp");
                 try {
-                    SuccessorModel.write(tmp);
+                    // The chat known-answer model: it answers raw prompts and, with its ChatML template, chats.
+                    SuccessorModel.writeChatMl(tmp);
                     Files.move(tmp, demo, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
                     Files.deleteIfExists(tmp);
@@ -349,7 +357,7 @@ public final class CerebrumServer implements AutoCloseable {
             Thread notifier = Thread.ofVirtual().name("cerebrum-shutdown-notifier").start(() -> {
                 try {
                     Thread.sleep(notifyAfter);
-                    inference.cancelAll();
+                    generations.cancelAll();
                 } catch (InterruptedException e) {
                     // every request finished in time
                 }

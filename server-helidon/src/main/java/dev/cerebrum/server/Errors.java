@@ -1,5 +1,6 @@
 package dev.cerebrum.server;
 
+import dev.cerebrum.chat.TemplateRenderException;
 import dev.cerebrum.engine.ContextOverflowException;
 import dev.cerebrum.engine.FailureKind;
 import dev.cerebrum.engine.InvalidModelException;
@@ -22,7 +23,10 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 import java.lang.System.Logger.Level;
 
-/** The one place where failures become HTTP statuses and the one error body of {@code docs/wire.md}. */
+/**
+ * The one place where failures become HTTP statuses, and where they are written: the error body of
+ * {@code docs/wire.md}, or OpenAI's on the OpenAI-compatible routes.
+ */
 final class Errors {
     static final String JSON_TYPE = "application/json";
     private static final System.Logger LOG = System.getLogger(Errors.class.getName());
@@ -61,6 +65,7 @@ final class Errors {
             case ModelUnavailableException e -> ApiError.unavailable("model_unavailable", safe(e.getMessage()),
                     retryAfter);
             case OverloadedException e -> ApiError.unavailable("overloaded", safe(e.reason()), e.retryAfter());
+            case TemplateRenderException e -> ApiError.invalid("messages", templateRefusal(e));
             case InvalidModelException e -> {
                 LOG.log(Level.WARNING, "rid=" + requestId + " model file cannot be used", e);
                 yield ApiError.unavailable("model_unavailable", "the model file cannot be used", retryAfter);
@@ -115,6 +120,28 @@ final class Errors {
         };
     }
 
+    /**
+     * True when a generation that ended without a result went away with the server or its model (a 503 when
+     * nothing was sent yet), false for an engine failure after it started (a 500).
+     */
+    static boolean isUnavailable(FailureKind kind, boolean started) {
+        return switch (kind) {
+            case SHUTDOWN, UNLOADED, CANCELLED, QUEUE_TIMEOUT -> true;
+            default -> !started;
+        };
+    }
+
+    /** Why a chat template could not render a conversation, safe for the client who sent it. */
+    private static String templateRefusal(TemplateRenderException e) {
+        return switch (e.reason()) {
+            case RAISED_BY_TEMPLATE -> "the model's chat template refused the conversation: " + safe(e.detail());
+            case INVALID_OPERATION -> "the model's chat template cannot render this conversation: "
+                    + (e.line() > 0 ? "line " + e.line() + ": " : "") + safe(e.detail());
+            case LIMIT_EXCEEDED -> "the conversation is too large for the chat template's render limits: "
+                    + safe(e.detail());
+        };
+    }
+
     /** The generic 500: nothing but the request id to quote. */
     static ApiError internal(String requestId) {
         return ApiError.of(500, "internal_error", "internal error; quote request id " + requestId + " when reporting it");
@@ -155,7 +182,12 @@ final class Errors {
             // The rest of an oversized body is never read, so the connection cannot be reused.
             res.header(HeaderNames.CONNECTION, "close");
         }
-        res.send(Json.write(error.body(ex.requestId)).getBytes(StandardCharsets.UTF_8));
+        Object body = switch (ex.wire) {
+            case NATIVE -> error.body(ex.requestId);
+            case OPENAI_CHAT -> error.openAiBody(true);
+            case OPENAI_COMPLETIONS -> error.openAiBody(false);
+        };
+        res.send(Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -221,6 +253,15 @@ final class Errors {
             s = s.substring(0, MAX_MESSAGE) + "…";
         }
         return s.isEmpty() ? "request failed" : s;
+    }
+
+    /**
+     * A message of this server's own making that may quote the client's input (a JSON pointer into its schema):
+     * one line, bounded in length, but not stripped of what looks like a path.
+     */
+    static String bounded(String message) {
+        String s = message.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ').strip();
+        return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "…" : s;
     }
 
     /** A client-supplied name, bounded for echoing. */

@@ -21,6 +21,7 @@ final class Exchange {
     final String path;
     final String logPath;
     final String endpoint;
+    final Wire wire;
     final long startNanos;
     private volatile String model;
     private volatile int tokens = -1;
@@ -33,7 +34,26 @@ final class Exchange {
         this.path = path;
         this.logPath = logPath;
         this.endpoint = endpointOf(path);
+        this.wire = Wire.of(path);
         this.startNanos = startNanos;
+    }
+
+    /** The wire format of a route, which decides the shape of its error bodies. */
+    enum Wire {
+        /** The original backend's format, every route but the OpenAI-compatible ones. */
+        NATIVE,
+        /** {@code /v1/chat/completions}. */
+        OPENAI_CHAT,
+        /** {@code /v1/completions}. */
+        OPENAI_COMPLETIONS;
+
+        static Wire of(String path) {
+            return switch (path) {
+                case "/v1/chat/completions" -> OPENAI_CHAT;
+                case "/v1/completions" -> OPENAI_COMPLETIONS;
+                default -> NATIVE;
+            };
+        }
     }
 
     /** The exchange of a request that went through the filter. */
@@ -59,6 +79,8 @@ final class Exchange {
             case "/health/ready" -> "health_ready";
             case "/v1/inference" -> "inference";
             case "/v1/inference/stream" -> "inference_stream";
+            case "/v1/chat/completions" -> "chat_completions";
+            case "/v1/completions" -> "completions";
             case "/v1/models" -> "models";
             case "/v1/stats" -> "stats";
             case "/v1/cleanup" -> "cleanup";

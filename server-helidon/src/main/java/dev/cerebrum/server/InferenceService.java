@@ -1,60 +1,29 @@
 package dev.cerebrum.server;
 
-import dev.cerebrum.engine.FailureKind;
 import dev.cerebrum.engine.FinishReason;
-import dev.cerebrum.engine.Generation;
 import dev.cerebrum.engine.GenerationEvent;
 import dev.cerebrum.engine.Timings;
-import dev.cerebrum.guard.ModelManager;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.lang.System.Logger.Level;
 
 /**
- * {@code /v1/inference} and {@code /v1/inference/stream}. Admission, queueing and generation happen in the
- * model manager; a handler only waits on the generation's event queue, which is cheap on a virtual thread.
+ * {@code /v1/inference} and {@code /v1/inference/stream}, the original backend's wire format, on the shared
+ * {@link Generations} core.
  */
 final class InferenceService implements HttpService {
-    /** A comment line that keeps a quiet stream alive; data-line readers skip it. */
-    static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
-    private static final System.Logger LOG = System.getLogger(InferenceService.class.getName());
-
-    private final ModelManager manager;
+    private final Generations generations;
     private final InferenceBody.Limits limits;
-    private final Duration heartbeat;
-    private final Duration retryAfter;
-    private final Set<Generation> active = ConcurrentHashMap.newKeySet();
-    private volatile boolean shuttingDown;
 
-    InferenceService(ModelManager manager, InferenceBody.Limits limits, Duration heartbeat, Duration retryAfter) {
-        this.manager = manager;
+    InferenceService(Generations generations, InferenceBody.Limits limits) {
+        this.generations = generations;
         this.limits = limits;
-        this.heartbeat = heartbeat;
-        this.retryAfter = retryAfter;
-    }
-
-    /**
-     * Ends every running generation, just before the shutdown grace period runs out, so that each client gets
-     * a clear answer (a 503 or a final error event) rather than a cut connection.
-     */
-    void cancelAll() {
-        shuttingDown = true;
-        active.forEach(Generation::cancel);
     }
 
     @Override
@@ -64,16 +33,7 @@ final class InferenceService implements HttpService {
     }
 
     private InferenceBody body(ServerRequest req, ServerResponse res) {
-        byte[] bytes;
-        try {
-            bytes = InferenceBody.readBody(req.content().inputStream(), req.headers().contentLength().orElse(-1),
-                    limits);
-        } catch (ApiException e) {
-            // Part of the body is still unread: the connection cannot carry another request.
-            res.header(HeaderNames.CONNECTION, "close");
-            throw e;
-        }
-        InferenceBody body = InferenceBody.parse(bytes, limits);
+        InferenceBody body = InferenceBody.parse(InferenceBody.read(req, res, limits), limits);
         Exchange.of(req).model(body.model());
         return body;
     }
@@ -81,27 +41,13 @@ final class InferenceService implements HttpService {
     private void complete(ServerRequest req, ServerResponse res) {
         Exchange ex = Exchange.of(req);
         InferenceBody body = body(req, res);
-        long start = System.nanoTime();
-        StringBuilder text = new StringBuilder();
-        GenerationEvent.Finished finished;
-        boolean started;
-        Generation generation = track(manager.submit(body.model(), body.request()));
-        try (generation) {
-            finished = readAll(generation, text);
-            started = generation.started() || finished.completionTokens() > 0;
-        } finally {
-            active.remove(generation);
-        }
-        ex.tokens(finished.completionTokens());
-        if (finished.reason() == FinishReason.ERROR || finished.reason() == FinishReason.CANCELLED) {
-            throw new GenerationFailedException(kind(finished), finished.error(), started);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        Generations.Completed done = generations.complete(ex, body.model(), body.request());
+        GenerationEvent.Finished finished = done.finished();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("result", text.toString());
+        out.put("result", done.text());
         out.put("model", body.model());
         out.put("tokens_generated", finished.completionTokens());
-        out.put("inference_time_seconds", Json.round(seconds, 3));
+        out.put("inference_time_seconds", Json.round(done.seconds(), 3));
         out.put("timestamp", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         out.put("finish_reason", finished.reason().wireName());
         out.put("prompt_tokens", finished.promptTokens());
@@ -111,114 +57,24 @@ final class InferenceService implements HttpService {
         Responses.json(res, 200, out);
     }
 
-    private Generation track(Generation generation) {
-        active.add(generation);
-        if (shuttingDown) {
-            generation.cancel();
-        }
-        return generation;
-    }
-
-    private GenerationEvent.Finished readAll(Generation generation, StringBuilder text) {
-        try {
-            while (true) {
-                GenerationEvent event = generation.poll(Duration.ofSeconds(30));
-                if (event instanceof GenerationEvent.Token token) {
-                    text.append(token.text());
-                } else if (event instanceof GenerationEvent.Finished finished) {
-                    return finished;
-                }
-            }
-        } catch (InterruptedException e) {
-            // The server is stopping and its grace period is over.
-            Thread.currentThread().interrupt();
-            generation.cancel();
-            throw new ApiException(ApiError.unavailable("overloaded", Errors.SHUTTING_DOWN, retryAfter));
-        }
-    }
-
-    /** What cut a generation short; a cancel during shutdown is the shutdown's. */
-    private FailureKind kind(GenerationEvent.Finished finished) {
-        return shuttingDown && finished.reason() == FinishReason.CANCELLED ? FailureKind.SHUTDOWN : finished.failure();
-    }
-
     private void stream(ServerRequest req, ServerResponse res) {
         Exchange ex = Exchange.of(req);
         InferenceBody body = body(req, res);
-        long start = System.nanoTime();
-        Generation generation = track(manager.submit(body.model(), body.request()));
-        try (generation) {
-            new Stream(generation, res, ex, start).run();
-        } finally {
-            active.remove(generation);
-        }
+        generations.stream(ex, body.model(), body.request(), res, new NativeEvents());
     }
 
-    /** One SSE response. Nothing is written until the first event or the first heartbeat is due. */
-    private final class Stream {
-        private final Generation generation;
-        private final ServerResponse res;
-        private final Exchange ex;
-        private final long start;
-        private OutputStream out;
-
-        Stream(Generation generation, ServerResponse res, Exchange ex, long start) {
-            this.generation = generation;
-            this.res = res;
-            this.ex = ex;
-            this.start = start;
+    /** The original backend's events: {@code {"token", "total_tokens"}}, then {@code {"done": true, ...}}. */
+    private static final class NativeEvents implements EventFormat {
+        @Override
+        public byte[] token(GenerationEvent.Token token) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("token", token.text());
+            data.put("total_tokens", token.completionTokens());
+            return Generations.data(data);
         }
 
-        void run() {
-            try {
-                while (true) {
-                    GenerationEvent event;
-                    try {
-                        event = generation.poll(heartbeat);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        generation.cancel();
-                        if (out == null) {
-                            throw new ApiException(ApiError.unavailable("overloaded", Errors.SHUTTING_DOWN,
-                                    retryAfter));
-                        }
-                        write(errorEvent(Errors.SHUTTING_DOWN, "cancelled"));
-                        return;
-                    }
-                    if (event == null) {
-                        write(HEARTBEAT);
-                    } else if (event instanceof GenerationEvent.Token token) {
-                        ex.tokens(token.completionTokens());
-                        Map<String, Object> data = new LinkedHashMap<>();
-                        data.put("token", token.text());
-                        data.put("total_tokens", token.completionTokens());
-                        write(data(data));
-                    } else if (event instanceof GenerationEvent.Finished finished) {
-                        finish(finished);
-                        return;
-                    }
-                }
-            } catch (ClientGone e) {
-                // The client went away: free the slot now, not when the generation would have ended.
-                generation.cancel();
-                ex.outcome("client_closed");
-            } finally {
-                closeQuietly();
-            }
-        }
-
-        private void finish(GenerationEvent.Finished f) {
-            ex.tokens(f.completionTokens());
-            if (f.reason() == FinishReason.ERROR || f.reason() == FinishReason.CANCELLED) {
-                boolean started = generation.started() || f.completionTokens() > 0;
-                if (out == null) {
-                    throw new GenerationFailedException(kind(f), f.error(), started);
-                }
-                ex.outcome(f.reason() == FinishReason.ERROR ? "stream_error" : "cancelled");
-                write(errorEvent(Errors.streamError(kind(f), f.error(), started, ex.requestId), f.reason().wireName()));
-                return;
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
+        @Override
+        public byte[] finished(GenerationEvent.Finished f, double seconds) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("done", true);
             data.put("total_tokens", f.completionTokens());
@@ -228,56 +84,18 @@ final class InferenceService implements HttpService {
             data.put("prompt_tokens", f.promptTokens());
             data.put("completion_tokens", f.completionTokens());
             data.put("timings", timings(f.timings()));
-            write(data(data));
+            return Generations.data(data);
         }
 
-        private byte[] errorEvent(String message, String finishReason) {
+        @Override
+        public byte[] error(String message, FinishReason reason, boolean unavailable, String requestId) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("error", message);
             data.put("done", true);
-            data.put("finish_reason", finishReason);
-            data.put("request_id", ex.requestId);
-            return data(data);
+            data.put("finish_reason", reason.wireName());
+            data.put("request_id", requestId);
+            return Generations.data(data);
         }
-
-        private void write(byte[] bytes) {
-            try {
-                if (out == null) {
-                    res.status(Status.OK_200);
-                    res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-                    res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-                    res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-                    out = res.outputStream();
-                }
-                out.write(bytes);
-                out.flush();
-            } catch (IOException | RuntimeException e) {
-                // Helidon reports a closed connection as ServerConnectionException or UncheckedIOException.
-                throw new ClientGone(e);
-            }
-        }
-
-        private void closeQuietly() {
-            if (out == null) {
-                return;
-            }
-            try {
-                out.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "rid=" + ex.requestId + " stream close failed", e);
-            }
-        }
-    }
-
-    /** The client closed the connection. */
-    private static final class ClientGone extends RuntimeException {
-        ClientGone(Throwable cause) {
-            super("client closed the connection", cause, false, false);
-        }
-    }
-
-    static byte[] data(Map<String, Object> event) {
-        return ("data: " + Json.write(event) + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static Map<String, Object> timings(Timings t) {

@@ -131,4 +131,49 @@ class ErrorsTest {
         assertFalse(body.contains("/home") || body.contains("/work") || body.contains("/tmp"), body);
         assertFalse(body.contains("Exception"), body);
     }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "400, invalid_request_error",
+            "401, authentication_error",
+            "403, permission_error",
+            "404, not_found_error",
+            "405, invalid_request_error",
+            "413, invalid_request_error",
+            "429, rate_limit_error",
+            "500, server_error",
+            "503, unavailable_error"})
+    void openAiBody_hasOpenAisFourFields_withTheTypeOfTheStatus(int status, String type) {
+        ApiError error = new ApiError(status, "some_code", "what happened", "top_p", 7L, Duration.ofSeconds(2), "r");
+
+        Map<String, Object> body = error.openAiBody(false);
+
+        assertEquals(Map.of("error", Map.of("message", "what happened", "type", type, "code", "some_code",
+                "param", "top_p")), body);
+    }
+
+    @Test
+    void openAiBody_onTheChatRoute_namesMessagesForThePrompt() {
+        ApiError overflow = errors.map(new ContextOverflowException(900, 256), "rid");
+
+        assertEquals("messages", ((Map<?, ?>) overflow.openAiBody(true).get("error")).get("param"));
+        assertEquals("prompt", ((Map<?, ?>) overflow.openAiBody(false).get("error")).get("param"));
+        assertEquals(null, ((Map<?, ?>) ApiError.of(401, "unauthorized", "no key").openAiBody(true).get("error"))
+                .get("param"));
+    }
+
+    @Test
+    void templateRefusals_are400sOnMessages_quotingTheTemplate() {
+        dev.cerebrum.chat.ChatTemplate raising = dev.cerebrum.chat.ChatTemplate.parse(
+                "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}");
+        RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> raising.render(dev.cerebrum.chat.TemplateInput.of(java.util.List.of())));
+
+        ApiError error = errors.map(refused, "rid");
+
+        assertEquals(400, error.status());
+        assertEquals("messages", error.field());
+        assertEquals("the model's chat template refused the conversation: Conversation roles must alternate "
+                + "user/assistant/user/assistant/...", error.message());
+    }
 }

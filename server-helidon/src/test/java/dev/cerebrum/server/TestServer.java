@@ -86,6 +86,19 @@ final class TestServer implements AutoCloseable {
         return new TestServer(dir, CerebrumServer.start(all, probe));
     }
 
+    /** A server with its own registry ({@code models.yaml} in {@code dir/models}) and settings over the base. */
+    static TestServer startWithRegistry(Path dir, String registry, Map<String, String> settings) {
+        try {
+            Files.createDirectories(dir.resolve("models"));
+            Files.writeString(dir.resolve("models/models.yaml"), registry);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> all = baseSettings(dir);
+        all.putAll(settings);
+        return new TestServer(dir, CerebrumServer.start(all, null));
+    }
+
     static void writeRegistry(Path dir) {
         try {
             Files.createDirectories(dir.resolve("models"));

@@ -3,6 +3,9 @@ package dev.cerebrum.engine.ffm;
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.GenerationEvent;
 import dev.cerebrum.gguf.ModelShape.Architecture;
+import dev.cerebrum.gguf.SuccessorModel;
+import dev.cerebrum.gguf.testing.TestModels;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -66,6 +69,26 @@ class KnownAnswersIT {
             Collector c = Cores.run(core, Cores.greedy("<|im_start|>user\n w", 10).build());
             assertEquals("xyz", c.text());
             assertEquals(FinishReason.STOP, c.reason());
+        }
+    }
+
+    @Test
+    void chatMlModel_parsesSpecialTokens_andStopsAtImEnd_whichIsNotTheEos() {
+        // the llama chat model: SentencePiece plus <|im_start|> and <|im_end|>, EOS </s>
+        try (GenerationCore core = Cores.load(TestModels.chatMl(), 1024, 1, 512)) {
+            String prompt = "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n";
+            // <s>, <|im_start|>, ▁ u s e r <0x0A> h i, <|im_end|>, ▁ <0x0A>, <|im_start|>, ▁ a s s i s t a n t <0x0A>
+            assertEquals(1 + 1 + 8 + 1 + 2 + 1 + 11, core.countTokens(prompt));
+
+            Collector c = Cores.run(core, Cores.greedy(prompt, 100).build());
+            assertEquals(SuccessorModel.CHAT_ANSWER, c.text());
+            assertEquals(FinishReason.STOP, c.reason());
+            assertEquals(26, c.finished().completionTokens());
+
+            // <|im_start|> as one token is followed by n; as plain text it would end with '>', followed by </s>
+            Collector afterStart = Cores.run(core, Cores.greedy("<|im_start|>", 100).build());
+            assertEquals(SuccessorModel.AFTER_IM_START, afterStart.text());
+            assertEquals(FinishReason.STOP, afterStart.reason());
         }
     }
 

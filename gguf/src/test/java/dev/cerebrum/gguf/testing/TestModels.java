@@ -37,6 +37,35 @@ public final class TestModels {
     }
 
     /**
+     * The chat model of {@link SuccessorModel#writeChatMl}: llama, SentencePiece plus the ChatML control tokens,
+     * EOS {@code </s>}, the ChatML template; a ChatML conversation is answered
+     * {@value SuccessorModel#CHAT_ANSWER}, and the turn ends at {@code <|im_end|>}.
+     */
+    public static Path chatMl() {
+        return ChatMl.FILE;
+    }
+
+    /**
+     * The chat model claiming a trained context of 32768 tokens, so that a slot of up to 131072 tokens can hold a
+     * generation that keeps it busy for many seconds (with a grammar that never lets it end).
+     */
+    public static Path chatMlLongContext() {
+        return ChatMl.LONG;
+    }
+
+    private static final class ChatMl {
+        static final Path FILE = create("successor-chatml.gguf", 512);
+        static final Path LONG = create("successor-chatml-long.gguf", 32768);
+
+        private static Path create(String name, int context) {
+            Path file = Folder.DIR.resolve(name);
+            SuccessorModel.writeChatMl(file, context);
+            file.toFile().deleteOnExit();
+            return file;
+        }
+    }
+
+    /**
      * The llama successor model with 😀 after "c", in its four byte tokens {@code <0xF0><0x9F><0x98><0x80>}:
      * "abc" continues "😀defg…", so a limit of one to three tokens cuts the character.
      */
