@@ -62,13 +62,28 @@ public final class SuccessorModel {
         write(file, architecture, GgmlType.F32);
     }
 
+    /**
+     * Writes the llama model with a trained context of {@code contextLength} tokens: the same weights and known
+     * answers, but room for long generations (llama.cpp accepts a context of at most 4× the trained one). With
+     * {@code ignore_eos} such a model generates for as long as its slot allows, ever slower as the context fills,
+     * which fault tests use to keep a stream running.
+     *
+     * @throws IllegalArgumentException when the length is not positive
+     */
+    public static void writeWithContext(Path file, int contextLength) {
+        ModelShape s = LLAMA;
+        ModelShape shape = new ModelShape(s.blockCount(), s.embeddingLength(), s.feedForwardLength(), s.headCount(),
+                s.headCountKv(), s.vocabSize(), contextLength);
+        write(file, shape, GgmlType.F32, successors(Architecture.LLAMA, shape.vocabSize()));
+    }
+
     /** Writes the llama model with its matrices encoded as {@code type}; the margin of the logits survives Q4_0. */
     static void write(Path file, GgmlType type) {
         write(file, Architecture.LLAMA, type);
     }
 
     static void write(Path file, Architecture architecture, GgmlType type) {
-        write(file, architecture, type, successors(architecture, shape(architecture).vocabSize()));
+        write(file, shape(architecture), type, successors(architecture, shape(architecture).vocabSize()));
     }
 
     /**
@@ -105,12 +120,11 @@ public final class SuccessorModel {
             from = token;
         }
         next[from] = after;
-        write(file, Architecture.LLAMA, GgmlType.F32, next);
+        write(file, LLAMA, GgmlType.F32, next);
     }
 
     /** Writes the model whose greedy successor of token {@code i} is {@code successors[i]} (-1: none). */
-    private static void write(Path file, Architecture architecture, GgmlType type, int[] successors) {
-        ModelShape shape = shape(architecture);
+    private static void write(Path file, ModelShape shape, GgmlType type, int[] successors) {
         int nEmbd = shape.embeddingLength();
         int nVocab = shape.vocabSize();
         Gaussian g = new Gaussian(SEED);
