@@ -130,7 +130,7 @@ final class FaultsPart implements Part {
                         survived, faults.size(), ledger.definite(), ledger.size()));
     }
 
-    /** The successor model with a long trained context, registered with two slots that use all of it twice over. */
+    /** The successor model with a long trained context, registered with two slots of that whole context each. */
     private static Path writeRegistry(Path dir) throws IOException {
         Path models = Files.createDirectories(dir.resolve("models"));
         Path file = models.resolve(MODEL + ".gguf");
