@@ -48,18 +48,18 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("cerebrum-guard"));
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ModelManager(InferenceEngine engine, ModelRegistry registry, GuardSettings settings, HostProbe probe,
+    private ModelManager(Engines engines, ModelRegistry registry, GuardSettings settings, HostProbe probe,
                          Clock clock) {
-        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(engines, "engines");
         Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.residents = new Residents(registry);
+        this.residents = new Residents(ModelRegistry.of(registry.entries().stream().map(engines::check).toList()));
         this.host = new HostMonitor(probe);
         this.policy = new AdmissionPolicy(settings);
         this.meters = new GuardMeters(residents.all(), refusals, host);
-        this.inspector = new ModelInspector(engine);
+        this.inspector = new ModelInspector(engines);
         this.unloader = new Unloader(residents, settings, clock);
-        this.loader = new Loader(engine, residents, settings, inspector, policy, host, unloader, meters, refusals,
+        this.loader = new Loader(engines, residents, settings, inspector, policy, host, unloader, meters, refusals,
                 clock);
         this.slots = new Slots(residents, settings, scheduler, meters, loader, clock);
         this.admission = new Admission(residents, settings, policy, host, refusals, inspector, loader, slots);
@@ -67,21 +67,41 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
         this.status = new StatusView(residents, settings);
     }
 
-    /** A manager that reads the host with OSHI. */
+    /** A manager of one engine that reads the host with OSHI. */
     public static ModelManager create(InferenceEngine engine, ModelRegistry registry, GuardSettings settings) {
-        return create(engine, registry, settings, HostProbe.oshi(settings.cpuWindow()));
+        return create(Engines.of(engine), registry, settings);
     }
 
-    /** A manager that reads the host with the given probe. */
+    /** A manager of one engine that reads the host with the given probe. */
     public static ModelManager create(InferenceEngine engine, ModelRegistry registry, GuardSettings settings,
                                       HostProbe probe) {
-        return create(engine, registry, settings, probe, Clock.systemUTC());
+        return create(Engines.of(engine), registry, settings, probe);
+    }
+
+    /**
+     * A manager that loads each model with its entry's engine (the default for entries that name none) and
+     * reads the host with OSHI. Entries whose engine is not available are unavailable, with the reason. The
+     * caller closes the engines after the manager.
+     */
+    public static ModelManager create(Engines engines, ModelRegistry registry, GuardSettings settings) {
+        return create(engines, registry, settings, HostProbe.oshi(settings.cpuWindow()));
+    }
+
+    /** A manager of these engines that reads the host with the given probe. */
+    public static ModelManager create(Engines engines, ModelRegistry registry, GuardSettings settings,
+                                      HostProbe probe) {
+        return create(engines, registry, settings, probe, Clock.systemUTC());
     }
 
     /** Tests pass a clock to move idle time forward. */
     static ModelManager create(InferenceEngine engine, ModelRegistry registry, GuardSettings settings,
                                HostProbe probe, Clock clock) {
-        ModelManager manager = new ModelManager(engine, registry, settings, probe, clock);
+        return create(Engines.of(engine), registry, settings, probe, clock);
+    }
+
+    static ModelManager create(Engines engines, ModelRegistry registry, GuardSettings settings,
+                               HostProbe probe, Clock clock) {
+        ModelManager manager = new ModelManager(engines, registry, settings, probe, clock);
         manager.inspector.inspectAll(manager.residents.all());
         long sample = settings.cpuSampleInterval().toNanos();
         manager.scheduler.scheduleWithFixedDelay(manager.host::sample, sample, sample, TimeUnit.NANOSECONDS);
