@@ -26,16 +26,18 @@ import java.util.function.Function;
 public final class Engines implements AutoCloseable {
     private final Map<String, InferenceEngine> engines;
     private final Map<String, String> unavailable;
+    private final Map<String, String> remedies;
     private final Map<String, InferenceEngineProvider> providers;
     private final String configuredDefault;
     private final String defaultName;
     private final List<String> notes;
 
-    private Engines(Map<String, InferenceEngine> engines, Map<String, String> unavailable,
+    private Engines(Map<String, InferenceEngine> engines, Map<String, String> unavailable, Map<String, String> remedies,
                     Map<String, InferenceEngineProvider> providers, String configuredDefault, String defaultName,
                     List<String> notes) {
         this.engines = Map.copyOf(engines);
         this.unavailable = Map.copyOf(unavailable);
+        this.remedies = Map.copyOf(remedies);
         this.providers = Map.copyOf(providers);
         this.configuredDefault = configuredDefault;
         this.defaultName = defaultName;
@@ -45,7 +47,8 @@ public final class Engines implements AutoCloseable {
     /** One engine, the default. */
     public static Engines of(InferenceEngine engine) {
         Objects.requireNonNull(engine, "engine");
-        return new Engines(Map.of(engine.name(), engine), Map.of(), Map.of(), engine.name(), engine.name(), List.of());
+        return new Engines(Map.of(engine.name(), engine), Map.of(), Map.of(), Map.of(), engine.name(), engine.name(),
+                List.of());
     }
 
     /**
@@ -72,15 +75,17 @@ public final class Engines implements AutoCloseable {
         }
         Map<String, InferenceEngine> created = new LinkedHashMap<>();
         Map<String, String> unavailable = new LinkedHashMap<>();
+        Map<String, String> remedies = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
         try {
             for (String name : wanted) {
-                create(name, present, creator, created, unavailable, notes);
+                create(name, present, creator, created, unavailable, remedies, notes);
             }
             String effective = defaultName;
             if (!created.containsKey(defaultName)) {
                 for (String other : new TreeSet<>(present.keySet())) {
-                    if (!other.equals(defaultName) && create(other, present, creator, created, unavailable, notes)) {
+                    if (!other.equals(defaultName)
+                            && create(other, present, creator, created, unavailable, remedies, notes)) {
                         effective = other;
                         notes.add("the default engine '" + defaultName + "' is not available, so models that name no"
                                 + " engine run on '" + other + "'");
@@ -92,7 +97,7 @@ public final class Engines implements AutoCloseable {
                             + unavailable.get(defaultName) + "; present: " + present.keySet());
                 }
             }
-            return new Engines(created, unavailable, present, defaultName, effective, notes);
+            return new Engines(created, unavailable, remedies, present, defaultName, effective, notes);
         } catch (RuntimeException e) {
             created.values().forEach(InferenceEngine::close);
             throw e;
@@ -102,7 +107,7 @@ public final class Engines implements AutoCloseable {
     private static boolean create(String name, Map<String, InferenceEngineProvider> present,
                                   Function<InferenceEngineProvider, InferenceEngine> creator,
                                   Map<String, InferenceEngine> created, Map<String, String> unavailable,
-                                  List<String> notes) {
+                                  Map<String, String> remedies, List<String> notes) {
         if (created.containsKey(name)) {
             return true;
         }
@@ -119,6 +124,7 @@ public final class Engines implements AutoCloseable {
             return true;
         } catch (EngineUnavailableException e) {
             unavailable.put(name, "is not available on this server: " + e.getMessage());
+            remedies.put(name, e.remedy());
             notes.add("the engine '" + name + "' is not available: " + e.getMessage() + ". To get it: " + e.remedy());
             return false;
         }
@@ -147,6 +153,11 @@ public final class Engines implements AutoCloseable {
     /** Why the named engine is unavailable ("is not available on this server: ..."), if it is. */
     public Optional<String> unavailableReason(String name) {
         return Optional.ofNullable(unavailable.get(name));
+    }
+
+    /** What the operator can do to make the named engine available, if it is unavailable and says. */
+    public Optional<String> remedy(String name) {
+        return Optional.ofNullable(remedies.get(name));
     }
 
     /** What the operator should know about the engines: the unavailable ones with their remedy, the fallback. */
@@ -211,18 +222,16 @@ public final class Engines implements AutoCloseable {
             return "the " + String.join(" or ", can) + " engine can (engine: " + can.getFirst()
                     + " in the model's registry entry)";
         }
-        List<String> could = new ArrayList<>();
-        unavailable.keySet().forEach(name -> {
-            InferenceEngineProvider p = providers.get(name);
-            if (p != null && p.supportsArchitecture(architecture)) {
-                could.add(name);
-            }
-        });
-        if (!could.isEmpty()) {
-            could.sort(null);
-            return "the " + could.getFirst() + " engine can, but it " + unavailable.get(could.getFirst());
-        }
-        return "no engine of this server can";
+        return unavailableSupporting(architecture)
+                .map(name -> "the " + name + " engine can, but it " + unavailable.get(name))
+                .orElse("no engine of this server can");
+    }
+
+    /** The first unavailable engine (by name) that could load {@code architecture}, if any. */
+    Optional<String> unavailableSupporting(String architecture) {
+        return new TreeSet<>(unavailable.keySet()).stream()
+                .filter(name -> providers.containsKey(name) && providers.get(name).supportsArchitecture(architecture))
+                .findFirst();
     }
 
     @Override

@@ -96,6 +96,13 @@ final class ModelInspector {
             info = null;
         }
         if (info != null && !engine.supportsArchitecture(info.architecture())) {
+            String needed = engines.unavailableSupporting(info.architecture()).orElse(null);
+            r.lock.lock();
+            try {
+                r.neededEngine = needed;
+            } finally {
+                r.lock.unlock();
+            }
             throw broken(r, spec, ModelEntry.Problem.UNSUPPORTED_ARCHITECTURE, "model file '"
                     + ModelRegistry.fileName(spec.path()) + "' has the architecture '" + info.architecture()
                     + "', which the " + engine.name() + " engine (" + engine.version() + ") cannot load; "

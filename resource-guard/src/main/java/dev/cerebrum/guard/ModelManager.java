@@ -47,10 +47,11 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
     private final StatusView status;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("cerebrum-guard"));
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Engines engines;
 
     private ModelManager(Engines engines, ModelRegistry registry, GuardSettings settings, HostProbe probe,
                          Clock clock) {
-        Objects.requireNonNull(engines, "engines");
+        this.engines = Objects.requireNonNull(engines, "engines");
         Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.residents = new Residents(ModelRegistry.of(registry.entries().stream().map(engines::check).toList()));
@@ -174,6 +175,33 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
      */
     public ModelStatus status(String model) {
         return status.status(residents.get(model));
+    }
+
+    /**
+     * The models that wait for an engine this server cannot run, by that engine, in registry order: those whose
+     * entry names it, and those of an architecture only it can load.
+     */
+    public Map<String, List<String>> modelsAwaitingEngines() {
+        Map<String, List<String>> awaiting = new java.util.TreeMap<>();
+        for (Resident r : residents.all()) {
+            String needed;
+            r.lock.lock();
+            try {
+                needed = switch (r.entry) {
+                    case ModelEntry.Broken b when b.problem() == ModelEntry.Problem.ENGINE_UNAVAILABLE ->
+                            engines.nameFor(b);
+                    case ModelEntry.Broken b when b.problem() == ModelEntry.Problem.UNSUPPORTED_ARCHITECTURE ->
+                            r.neededEngine;
+                    default -> null;
+                };
+            } finally {
+                r.lock.unlock();
+            }
+            if (needed != null) {
+                awaiting.computeIfAbsent(needed, k -> new ArrayList<>()).add(r.name);
+            }
+        }
+        return awaiting;
     }
 
     /** The latest background sample of the host; never blocks. */

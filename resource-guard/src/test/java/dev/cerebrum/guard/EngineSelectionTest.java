@@ -63,6 +63,11 @@ class EngineSelectionTest {
             }
 
             @Override
+            public dev.cerebrum.engine.ModelInfo inspect(dev.cerebrum.engine.ModelSpec spec) {
+                return new FakeEngine().inspect(spec);
+            }
+
+            @Override
             public InferenceEngine create(EngineOptions options) {
                 if (!runs) {
                     throw new EngineUnavailableException(name, "its libraries are not installed",
@@ -191,6 +196,8 @@ class EngineSelectionTest {
         assertEquals("its engine 'ffm' is not available on this server: its libraries are not installed",
                 pinned.reason());
         assertFalse(pinned.reason().contains("/opt/x"), "the remedy's paths stay in the log");
+        assertEquals(Map.of("ffm", List.of("coder", "pinned")), manager.modelsAwaitingEngines());
+        assertEquals(Optional.of("run fetch-natives.sh in /opt/x"), engines.remedy("ffm"));
     }
 
     @Test

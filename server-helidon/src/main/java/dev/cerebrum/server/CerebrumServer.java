@@ -1,9 +1,10 @@
 package dev.cerebrum.server;
 
-import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InferenceEngines;
 import dev.cerebrum.gguf.SuccessorModel;
 import dev.cerebrum.engine.spi.EngineOptions;
+import dev.cerebrum.engine.spi.InferenceEngineProvider;
+import dev.cerebrum.guard.Engines;
 import dev.cerebrum.guard.HostProbe;
 import dev.cerebrum.guard.ModelEntry;
 import dev.cerebrum.guard.ModelManager;
@@ -52,7 +53,7 @@ public final class CerebrumServer implements AutoCloseable {
 
     private final Settings settings;
     private final ServerLogging logging;
-    private final InferenceEngine engine;
+    private final Engines engines;
     private final ModelManager manager;
     private final PrometheusMeterRegistry meters;
     private final ConnectionGuard connections;
@@ -66,7 +67,7 @@ public final class CerebrumServer implements AutoCloseable {
     private final int port;
     private final InferenceService inference;
 
-    private CerebrumServer(Settings settings, ServerLogging logging, InferenceEngine engine, ModelManager manager,
+    private CerebrumServer(Settings settings, ServerLogging logging, Engines engines, ModelManager manager,
                            PrometheusMeterRegistry meters, ConnectionGuard connections,
                            Function<Integer, WebServer> listen, WebServer server, AtomicBoolean accepting,
                            InferenceService inference) {
@@ -74,7 +75,7 @@ public final class CerebrumServer implements AutoCloseable {
         this.settings = settings;
         this.accepting = accepting;
         this.logging = logging;
-        this.engine = engine;
+        this.engines = engines;
         this.manager = manager;
         this.meters = meters;
         this.connections = connections;
@@ -117,11 +118,13 @@ public final class CerebrumServer implements AutoCloseable {
 
             ModelRegistry registry = registry(settings);
             Files.createDirectories(settings.runDir());
-            InferenceEngine engine = InferenceEngines.create(settings.engine(), EngineOptions.of(settings.runDir()));
-            opened.push(engine);
-            ModelManager manager = probe == null ? ModelManager.create(engine, registry, settings.guard())
-                    : ModelManager.create(engine, registry, settings.guard(), probe);
+            Engines engines = Engines.create(settings.engine(), registry.entries(), InferenceEngines.providers(),
+                    provider -> provider.create(engineOptions(settings, provider)));
+            opened.push(engines);
+            ModelManager manager = probe == null ? ModelManager.create(engines, registry, settings.guard())
+                    : ModelManager.create(engines, registry, settings.guard(), probe);
             opened.push(manager);
+            logEngines(engines, manager);
 
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.push(meters::close);
@@ -169,7 +172,7 @@ public final class CerebrumServer implements AutoCloseable {
                         + Errors.safe(rootMessage(e)), e);
             }
             opened.push(web::stop);
-            CerebrumServer server = new CerebrumServer(settings, logging, engine, manager, meters, connections, listen,
+            CerebrumServer server = new CerebrumServer(settings, logging, engines, manager, meters, connections, listen,
                     web, accepting, inference);
             LOG.info(() -> "Cerebrum backend listening on http://" + hostForUrl(settings.bindIp()) + ":" + web.port()
                     + " (models: " + registry.entries().stream().map(ModelEntry::name).toList()
@@ -183,6 +186,34 @@ public final class CerebrumServer implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /**
+     * An engine's options: its own folder in the run folder (sockets, worker folders, native scratch), and for
+     * the ffm engine the natives folder when one is set.
+     */
+    private static EngineOptions engineOptions(Settings settings, InferenceEngineProvider provider) {
+        Map<String, String> properties = settings.llamaNativesDir() == null ? Map.of()
+                : Map.of(LLAMA_NATIVES_PROPERTY, settings.llamaNativesDir().toString());
+        return new EngineOptions(settings.runDir().resolve(provider.name()), properties);
+    }
+
+    /** The ffm engine's property naming its natives folder (other engines ignore it). */
+    private static final String LLAMA_NATIVES_PROPERTY = "llama-natives";
+
+    /**
+     * Says which engines serve, which cannot run here and how to get them, and which models wait for them: a
+     * server without the current llama.cpp still serves the models the old engine loads.
+     */
+    private static void logEngines(Engines engines, ModelManager manager) {
+        LOG.info(() -> "engines: " + engines.available() + ", the default for models that name none: "
+                + engines.defaultName());
+        for (String note : engines.notes()) {
+            LOG.warning("engines: " + note);
+        }
+        manager.modelsAwaitingEngines().forEach((engine, models) -> LOG.warning("models " + models + " need the "
+                + engine + " engine, which is not available on this server"
+                + engines.remedy(engine).map(r -> "; to get it: " + r).orElse("")));
     }
 
     /**
@@ -360,7 +391,7 @@ public final class CerebrumServer implements AutoCloseable {
             connections.close();
             HelidonConnectionLog.uninstall(connections);
             quietly("model manager", manager::close);
-            quietly("engine", engine::close);
+            quietly("engines", engines::close);
             quietly("meters", meters::close);
             LOG.info("stopped");
             quietly("logging", logging::close);

@@ -25,13 +25,14 @@ import java.util.Map;
  * @param shutdownGrace         how long running requests may finish on shutdown
  * @param logDir                where {@code backend.log} goes
  * @param runDir                the engine's work directory
- * @param engine                the inference engine's name
+ * @param engine                the default inference engine's name (models whose entry names none run on it)
+ * @param llamaNativesDir       the folder of the ffm engine's llama.cpp libraries, or null for the engine's default
  * @param guard                 the registry and model manager settings
  */
 record Settings(List<String> apiKeys, String metricsToken, String bindIp, int port, IpAllowlist allowlist,
                 int authFailuresPerMinute, long maxBodyBytes, int maxPromptChars, int maxTokensLimit,
                 ConnectionLimits connections, Duration shutdownGrace, Path logDir, Path runDir, String engine,
-                GuardSettings guard) {
+                Path llamaNativesDir, GuardSettings guard) {
 
     static final String API_KEY = "CEREBRUM_API_KEY";
     static final String METRICS_TOKEN = "CEREBRUM_METRICS_TOKEN";
@@ -50,6 +51,9 @@ record Settings(List<String> apiKeys, String metricsToken, String bindIp, int po
     static final String LOG_DIR = "CEREBRUM_LOG_DIR";
     static final String RUN_DIR = "CEREBRUM_RUN_DIR";
     static final String ENGINE = "CEREBRUM_ENGINE";
+    static final String LLAMA_NATIVES_DIR = "CEREBRUM_LLAMA_NATIVES_DIR";
+    /** The default engine: the current llama.cpp through FFM. */
+    static final String DEFAULT_ENGINE = "ffm";
 
     static final String N_THREADS = "CEREBRUM_N_THREADS";
     static final String MAX_CPU_PERCENT = "MAX_CPU_PERCENT";
@@ -118,7 +122,9 @@ record Settings(List<String> apiKeys, String metricsToken, String bindIp, int po
                 r.seconds(SHUTDOWN_GRACE, Duration.ofSeconds(30)),
                 workDir.resolve(r.string(LOG_DIR, "logs")),
                 workDir.resolve(r.string(RUN_DIR, "run")),
-                r.string(ENGINE, "llamacpp"),
+                r.string(ENGINE, DEFAULT_ENGINE),
+                blankToNull(vars.get(LLAMA_NATIVES_DIR)) == null ? null
+                        : workDir.resolve(blankToNull(vars.get(LLAMA_NATIVES_DIR))),
                 guard);
     }
 
@@ -129,7 +135,8 @@ record Settings(List<String> apiKeys, String metricsToken, String bindIp, int po
                 + ", bindIp=" + bindIp + ", port=" + port + ", allowlist=" + allowlist + ", authFailuresPerMinute="
                 + authFailuresPerMinute + ", maxBodyBytes=" + maxBodyBytes + ", maxPromptChars=" + maxPromptChars
                 + ", maxTokensLimit=" + maxTokensLimit + ", connections=" + connections + ", shutdownGrace="
-                + shutdownGrace + ", logDir=" + logDir + ", runDir=" + runDir + ", engine=" + engine + ", guard=" + guard
+                + shutdownGrace + ", logDir=" + logDir + ", runDir=" + runDir + ", engine=" + engine + ", llamaNativesDir="
+                + (llamaNativesDir == null ? "default" : llamaNativesDir) + ", guard=" + guard
                 + "]";
     }
 

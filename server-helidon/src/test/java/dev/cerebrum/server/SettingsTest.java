@@ -38,7 +38,8 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(30), s.shutdownGrace());
         assertEquals(dir.resolve("logs"), s.logDir());
         assertEquals(dir.resolve("run"), s.runDir());
-        assertEquals("llamacpp", s.engine());
+        assertEquals("ffm", s.engine());
+        assertNull(s.llamaNativesDir());
         assertEquals(1, s.guard().defaultThreads());
         assertEquals(70.0, s.guard().maxCpuPercent());
         assertEquals(dir.resolve("models/models.yaml"), s.guard().modelsFile());

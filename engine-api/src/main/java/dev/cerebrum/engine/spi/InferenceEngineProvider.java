@@ -1,6 +1,8 @@
 package dev.cerebrum.engine.spi;
 
 import dev.cerebrum.engine.InferenceEngine;
+import dev.cerebrum.engine.ModelInfo;
+import dev.cerebrum.engine.ModelSpec;
 
 import java.util.Set;
 
@@ -23,6 +25,14 @@ public interface InferenceEngineProvider {
     default boolean supportsArchitecture(String architecture) {
         return architectures().contains(architecture);
     }
+
+    /**
+     * Reads a model file's metadata and estimates the RAM this engine needs for the spec, without creating an
+     * engine (as {@link InferenceEngine#inspect} does).
+     *
+     * @throws dev.cerebrum.engine.InvalidModelException when the file is missing, not a model, or malformed
+     */
+    ModelInfo inspect(ModelSpec spec);
 
     /**
      * A new engine with these options.

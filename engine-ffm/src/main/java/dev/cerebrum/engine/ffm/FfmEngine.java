@@ -13,8 +13,6 @@ import dev.cerebrum.engine.spi.EngineOptions;
 import dev.cerebrum.engine.worker.ModelChecks;
 import dev.cerebrum.engine.worker.WorkerCommand;
 import dev.cerebrum.engine.worker.WorkerSupervisor;
-import dev.cerebrum.gguf.GgufInspector;
-import dev.cerebrum.gguf.MemoryEstimator;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -72,7 +70,7 @@ final class FfmEngine implements InferenceEngine {
 
     @Override
     public ModelInfo inspect(ModelSpec spec) {
-        return GgufInspector.inspect(spec.path(), spec.contextSize(), spec.parallel(), MemoryEstimator.LlamaBuild.CURRENT);
+        return new FfmEngineProvider().inspect(spec);
     }
 
     @Override

@@ -1,8 +1,12 @@
 package dev.cerebrum.engine.ffm;
 
 import dev.cerebrum.engine.InferenceEngine;
+import dev.cerebrum.engine.ModelInfo;
+import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.spi.EngineOptions;
 import dev.cerebrum.engine.spi.InferenceEngineProvider;
+import dev.cerebrum.gguf.GgufInspector;
+import dev.cerebrum.gguf.MemoryEstimator;
 
 import java.util.Set;
 
@@ -36,6 +40,12 @@ public final class FfmEngineProvider implements InferenceEngineProvider {
     @Override
     public Set<String> architectures() {
         return Architectures.supported();
+    }
+
+    /** The file's metadata and the RAM the current llama.cpp needs, the repacked copy of the weights included. */
+    @Override
+    public ModelInfo inspect(ModelSpec spec) {
+        return GgufInspector.inspect(spec.path(), spec.contextSize(), spec.parallel(), MemoryEstimator.LlamaBuild.CURRENT);
     }
 
     @Override

@@ -12,7 +12,6 @@ import dev.cerebrum.engine.worker.ModelChecks;
 import dev.cerebrum.engine.worker.WorkerCommand;
 import dev.cerebrum.engine.worker.WorkerSupervisor;
 import dev.cerebrum.gguf.GgufFile;
-import dev.cerebrum.gguf.GgufInspector;
 import dev.cerebrum.gguf.GgufReader;
 import dev.cerebrum.gguf.GgufValue;
 import de.kherud.llama.LlamaModel;
@@ -60,7 +59,7 @@ final class LlamaCppEngine implements InferenceEngine {
 
     @Override
     public ModelInfo inspect(ModelSpec spec) {
-        return GgufInspector.inspect(spec.path(), spec.contextSize(), spec.parallel());
+        return new LlamaCppEngineProvider().inspect(spec);
     }
 
     @Override

@@ -1,9 +1,12 @@
 package dev.cerebrum.engine.llamacpp;
 
 import dev.cerebrum.engine.InferenceEngine;
+import dev.cerebrum.engine.ModelInfo;
+import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.spi.EngineOptions;
 import dev.cerebrum.engine.spi.InferenceEngineProvider;
 import dev.cerebrum.engine.worker.ArchitectureList;
+import dev.cerebrum.gguf.GgufInspector;
 
 import java.util.Set;
 
@@ -41,6 +44,11 @@ public final class LlamaCppEngineProvider implements InferenceEngineProvider {
     @Override
     public Set<String> architectures() {
         return ARCHITECTURES;
+    }
+
+    @Override
+    public ModelInfo inspect(ModelSpec spec) {
+        return GgufInspector.inspect(spec.path(), spec.contextSize(), spec.parallel());
     }
 
     @Override
