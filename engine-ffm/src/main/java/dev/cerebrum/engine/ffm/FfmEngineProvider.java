@@ -32,6 +32,11 @@ public final class FfmEngineProvider implements InferenceEngineProvider {
         return NAME;
     }
 
+    /** The natives folder the engine uses unless its {@code llama-natives} property names another. */
+    public static java.nio.file.Path defaultNativesFolder() {
+        return NativesPin.get().defaultFolder();
+    }
+
     @Override
     public String version() {
         return "llama.cpp " + NativesPin.get().describe();
