@@ -162,7 +162,8 @@ class MemoryEstimatorTest {
         assertEquals(0, MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.OTHER));
         assertEquals(file.tensorBytes() + MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.current()),
                 MemoryEstimator.estimate(file, 512, 1, 512, MemoryEstimator.LlamaBuild.CURRENT).weightsBytes());
-        assertEquals(file.tensorBytes(), MemoryEstimator.estimate(file, 512, 1).weightsBytes(), "b4916 does not repack");
+        assertEquals(matrices, MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.X86_64,
+                MemoryEstimator.LlamaBuild.B4916), "b4916 repacks Q4_0 too");
     }
 
     @Test
@@ -173,6 +174,8 @@ class MemoryEstimatorTest {
 
         assertEquals(0, MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.X86_64));
         assertTrue(MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.AARCH64) > 0);
+        assertEquals(0, MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.AARCH64,
+                MemoryEstimator.LlamaBuild.B4916), "b4916 has no Q8_0 repacking");
     }
 
     private static double mib(long bytes) {
