@@ -134,6 +134,29 @@ class EnginesApiIT {
     }
 
     @Test
+    void qwen3Model_stopStringsAcrossTokens_aGrammar_andAFullContext_overHttp() {
+        // a stop string spanning three tokens: nothing of it is sent
+        Map<String, Object> stop = http.post("/v1/inference", "{\"prompt\": \"abc\", \"model\": \"coder\","
+                + " \"max_tokens\": 20, \"temperature\": 0, \"stop\": [\"fgh\"]}", KEY).json();
+        assertEquals("de", stop.get("result"));
+        assertEquals("stop", stop.get("finish_reason"));
+        assertEquals(2, stop.get("completion_tokens"));
+
+        // a grammar changes the output
+        Map<String, Object> grammar = http.post("/v1/inference", "{\"prompt\": \"abc\", \"model\": \"coder\","
+                + " \"max_tokens\": 8, \"temperature\": 0, \"grammar\": \"root ::= \\\"xyz\\\"\"}", KEY).json();
+        assertEquals("xyz", grammar.get("result"), grammar.toString());
+
+        // a prompt that leaves 3 of the slot's 512 cells: the ffm engine decodes them and samples one more
+        Map<String, Object> full = http.post("/v1/inference", "{\"prompt\": \"" + "a".repeat(509) + "\", \"model\":"
+                + " \"coder\", \"max_tokens\": 100, \"temperature\": 0, \"ignore_eos\": true}", KEY).json();
+        assertEquals(509, full.get("prompt_tokens"), full.toString());
+        assertEquals("length", full.get("finish_reason"));
+        assertEquals("bcde", full.get("result"));
+        assertEquals(4, full.get("completion_tokens"));
+    }
+
+    @Test
     void theOldEngine_refusesAQwen3Model_namingTheEngineThatLoadsIt_andServesItsOwnModels() {
         Http.Response refused = http.post("/v1/inference", body("abc", "coder_old", 8), KEY);
 

@@ -39,7 +39,9 @@ public final class FfmEngineProvider implements InferenceEngineProvider {
 
     @Override
     public String version() {
-        return "llama.cpp " + NativesPin.get().describe();
+        NativesPin pin = NativesPin.get();
+        return "llama.cpp " + pin.sourceCommit().substring(0, Math.min(8, pin.sourceCommit().length()))
+                + " (@node-llama-cpp " + pin.version() + ")";
     }
 
     @Override
