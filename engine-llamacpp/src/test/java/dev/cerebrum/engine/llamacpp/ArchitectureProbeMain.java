@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Asks the binding's llama.cpp which architectures it knows: for each name (one per line in the file
  * {@code args[0]}) it loads a GGUF file holding only {@code general.architecture = NAME} and prints a marker
- * line {@code ### NAME} before llama.cpp's own log of the attempt, which says "unknown model architecture" for a
+ * line {@code ### NAME}, then llama.cpp logs the attempt, saying "unknown model architecture: 'NAME'" for a
  * name it does not know. Run in a child process: a JVM that has loaded the binding never exits by itself.
  */
 public final class ArchitectureProbeMain {
