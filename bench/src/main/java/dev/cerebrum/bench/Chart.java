@@ -51,7 +51,9 @@ final class Chart {
         latency.addSeries(ttft99);
         latency.addSeries(queue50);
 
-        save(file, "Throughput and latency against concurrency", subtitle, throughput, latency);
+        save(file, "Throughput and latency against concurrency", subtitle, throughput, latency,
+                new Color[]{new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x17becf)},
+                new Color[]{new Color(0xd62728), new Color(0xff7f0e), new Color(0x7f7f7f)});
     }
 
     /**
@@ -75,22 +77,24 @@ final class Chart {
             latency.addSeries(ttft50);
             latency.addSeries(ttft99);
         }
-        save(file, "ffm engine over HTTP and llama-server against concurrency", subtitle, throughput, latency);
+        // Each server in its own hue: Cerebrum blue, llama-server green; p99 lighter than p50.
+        save(file, "ffm engine over HTTP and llama-server against concurrency", subtitle, throughput, latency,
+                new Color[]{new Color(0x1f77b4), new Color(0x2ca02c)},
+                new Color[]{new Color(0x0b3c6e), new Color(0x6baed6), new Color(0x146b14), new Color(0x98df8a)});
     }
 
     /** Tokens/s on the left axis (solid lines), milliseconds on the right (dashed), saved as a PNG. */
     private static void save(Path file, String title, String subtitle, XYSeriesCollection throughput,
-                             XYSeriesCollection latency) {
+                             XYSeriesCollection latency, Color[] throughputColors, Color[] latencyColors) {
         NumberAxis streams = new NumberAxis("concurrent streams");
         streams.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         NumberAxis tokens = new NumberAxis("tokens/s");
         NumberAxis millis = new NumberAxis("ms");
         XYLineAndShapeRenderer left = new XYLineAndShapeRenderer(true, true);
-        left.setSeriesPaint(0, new Color(0x1f77b4));
-        left.setSeriesPaint(1, new Color(0x2ca02c));
-        left.setSeriesPaint(2, new Color(0x17becf));
+        for (int i = 0; i < throughputColors.length; i++) {
+            left.setSeriesPaint(i, throughputColors[i]);
+        }
         XYLineAndShapeRenderer right = new XYLineAndShapeRenderer(true, true);
-        Color[] latencyColors = {new Color(0xd62728), new Color(0xff7f0e), new Color(0x7f7f7f), new Color(0x9467bd)};
         BasicStroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f);
         for (int i = 0; i < latencyColors.length; i++) {
             right.setSeriesPaint(i, latencyColors[i]);
