@@ -154,7 +154,10 @@ final class PeerBench {
                 + "\n    threads: " + o.threads() + "\n    parallel: " + o.slots() + "\n    engine: ffm\n";
         Path registry = dir.resolve("models.yaml");
         Files.writeString(registry, yaml, StandardCharsets.UTF_8);
-        ServerProcess server = ServerProcess.start(dir, ServerProcess.settings(dir, registry, apiKey, o.natives()));
+        Map<String, String> settings = new LinkedHashMap<>(ServerProcess.settings(dir, registry, apiKey, o.natives()));
+        // llama-server beside it is other load by design: its CPU must not make the server refuse work (503).
+        settings.put("MAX_CPU_PERCENT", "100");
+        ServerProcess server = ServerProcess.start(dir, settings);
         try (CerebrumClient client = CerebrumClient.builder().endpoint("http://127.0.0.1:" + server.port()).apiKey(apiKey)
                 .readTimeout(Duration.ofMinutes(10)).retryPolicy(RetryPolicy.none()).build()) {
             client.health();

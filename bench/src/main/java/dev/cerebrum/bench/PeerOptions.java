@@ -64,13 +64,13 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
               --threads N          threads of both servers (default: 2, at most the processors)
               --slots N            parallel slots of both servers (default 4)
               --tokens N           tokens generated per stream (default 64)
-              --reps N             measured runs per figure, after one warm-up run (default 3)
+              --reps N             measured runs per figure, after one warm-up run (default 5)
               --prompt-tokens N    single-stream prompt, about (default 512)
               --concurrency LIST   concurrent streams (default 1,2,4)
               --stream-prompt N    prompt of each concurrent stream, about (default 64)
               --long-prompt N      the long prompt another slot processes (default 2000)
               --repeat-prompt N    the prompt sent twice with a changed last line (default 1000)
-              --probe-runs N       latency probe runs: a %d-token prompt, one token (default 10)
+              --probe-runs N       latency probe runs: a %d-token prompt, one token (default 20)
               --out DIR            output folder (default bench-results)
               --model FILE         use this llama-architecture GGUF model as it is
               --natives DIR        the ffm engine's llama.cpp libraries (default CEREBRUM_LLAMA_NATIVES_DIR, else
@@ -106,13 +106,13 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
         int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
         int slots = 4;
         int tokens = quick ? 16 : 64;
-        int reps = quick ? 1 : 3;
+        int reps = quick ? 1 : 5;
         int promptTokens = quick ? 128 : 512;
         List<Integer> concurrency = List.of(1, 2, 4);
         int streamPrompt = 64;
         int longPrompt = quick ? 512 : 2000;
         int repeatPrompt = quick ? 256 : 1000;
-        int probeRuns = quick ? 3 : 10;
+        int probeRuns = quick ? 3 : 20;
         Path out = Path.of("bench-results");
         Path model = null;
         Path llamaServer = null;

@@ -38,7 +38,8 @@ final class PeerRenderer {
                 .append(" time; decode tokens/s counts the tokens after the first\n");
         b.append("- Cerebrum: the ffm engine, registry entry `ctx_size: ").append(o.context()).append("`, `threads: ")
                 .append(o.threads()).append("`, `parallel: ").append(o.slots())
-                .append("`, the other settings default; `POST /v1/inference/stream`\n");
+                .append("`, the other settings default but `MAX_CPU_PERCENT=100` (llama-server beside it is other")
+                .append(" load by design, which must not make it refuse work); `POST /v1/inference/stream`\n");
         if (r.peer() != null) {
             b.append("- llama-server ").append(r.peerVersion() == null ? "" : "(" + r.peerVersion() + ") ")
                     .append("built from the pinned source by `bench/peer/build-llama-server.sh`: `")

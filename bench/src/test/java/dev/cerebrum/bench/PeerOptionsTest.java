@@ -22,7 +22,8 @@ class PeerOptionsTest {
         assertEquals(1000, o.repeatPrompt());
         assertEquals(512, o.promptTokens());
         assertEquals(64, o.tokens());
-        assertEquals(3, o.repetitions());
+        assertEquals(5, o.repetitions());
+        assertEquals(20, o.probeRuns());
         assertEquals(Math.min(2, Runtime.getRuntime().availableProcessors()), o.threads());
         assertEquals(Path.of("bench-results", "models", PeerOptions.MODEL_FILE_NAME), o.model());
         assertFalse(o.modelGiven());
