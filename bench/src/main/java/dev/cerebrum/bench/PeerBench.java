@@ -297,6 +297,11 @@ final class PeerBench {
                     + b.singlePromptTokens() + " tokens.");
         }
         for (Lane lane : lanes) {
+            if (lane.client.retries() > 0) {
+                notes.add(lane.name() + ": " + lane.client.retries() + " requests were sent again on a new connection"
+                        + " after the first attempt failed before any answer (a kept-alive connection the server had"
+                        + " closed); each was timed from its second attempt.");
+            }
             List<RunSample> all = new ArrayList<>(lane.single);
             lane.levels.forEach(l -> all.addAll(l.samples()));
             long shortRuns = all.stream().filter(s -> s.completionTokens() != o.tokens()).count();

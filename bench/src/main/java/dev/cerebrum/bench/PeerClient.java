@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one client of the peer comparison: the same JDK HTTP client, settings, stream reading and timing for both
@@ -23,6 +24,7 @@ final class PeerClient implements AutoCloseable {
     private final URI endpoint;
     private final String apiKey;
     private final String model;
+    private final AtomicInteger retries = new AtomicInteger();
 
     /**
      * A client of one server.
@@ -45,6 +47,11 @@ final class PeerClient implements AutoCloseable {
         return protocol;
     }
 
+    /** Requests sent a second time because the first attempt failed before the server answered. */
+    int retries() {
+        return retries.get();
+    }
+
     /**
      * One stream as its consumer saw it.
      *
@@ -65,7 +72,16 @@ final class PeerClient implements AutoCloseable {
             request.header("X-API-Key", apiKey);
         }
         TokenClock clock = new TokenClock();
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            // A kept-alive connection the server had closed (llama-server closes one after a few requests): the
+            // request never reached it. Once more on a fresh connection, timed from the new attempt.
+            retries.incrementAndGet();
+            clock = new TokenClock();
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        }
         try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             if (response.statusCode() != 200) {
                 String body = in.lines().limit(5).reduce("", (a, b) -> a + b);
