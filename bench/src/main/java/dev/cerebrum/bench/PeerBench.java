@@ -136,11 +136,11 @@ final class PeerBench {
                 server.close();
             }
         }
-        double otherCores = measureStart != null && measureEnd != null
-                ? CpuMeter.between(measureStart, measureEnd).otherCores() : Double.NaN;
+        CpuMeter.Use use = measureStart != null && measureEnd != null ? CpuMeter.between(measureStart, measureEnd)
+                : CpuMeter.Use.UNKNOWN;
         checkCounts(lanes);
         PeerReport report = new PeerReport(startedAt, machine, o, model, ours.figures(),
-                theirs != null ? theirs.figures() : null, skipped, version, peerCommand, otherCores,
+                theirs != null ? theirs.figures() : null, skipped, version, peerCommand, use.otherCores(), use.stealCores(),
                 (System.nanoTime() - start) / 1e9, ProcFs.loadAverage(), notes);
         write(out, report);
         return lanes.stream().anyMatch(l -> l.error != null) ? 1 : 0;

@@ -23,7 +23,8 @@ final class PeerRenderer {
         ReportRenderer.machine(b, r.machine());
         b.append("- Load average at start: ").append(r.machine().loadAverage()).append(", at end: ")
                 .append(r.loadAverageEnd()).append("; other processes took ").append(fmt(r.otherCores(), 2))
-                .append(" processors on average while the servers were measured\n\n");
+                .append(" processors on average while the servers were measured, the hypervisor stole ")
+                .append(fmt(r.stealCores(), 2)).append("\n\n");
 
         b.append("## Setup\n\n");
         b.append("- Model: ").append(r.model().description()).append(", `").append(r.model().path().getFileName())

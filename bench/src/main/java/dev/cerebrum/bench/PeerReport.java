@@ -15,12 +15,13 @@ import java.util.List;
  * @param peerVersion    llama-server's version line, or null
  * @param peerCommand    llama-server's command line, or null
  * @param otherCores     CPU other processes took while measuring, in cores (NaN when unknown)
+ * @param stealCores     CPU the hypervisor stole meanwhile, in cores (NaN when unknown)
  * @param totalSeconds   the whole run
  * @param loadAverageEnd the load average at the end
  * @param notes          remarks for the reader
  */
 record PeerReport(String startedAt, Machine machine, PeerOptions options, ModelFile model, PeerFigures ours,
-                  PeerFigures peer, String peerSkipped, String peerVersion, String peerCommand, double otherCores,
+                  PeerFigures peer, String peerSkipped, String peerVersion, String peerCommand, double otherCores, double stealCores,
                   double totalSeconds, String loadAverageEnd, List<String> notes) {
 
     PeerReport {
