@@ -63,6 +63,9 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
               --quick                   smoke run: --threads 2 --tokens 16 --reps 1 --prompt-tokens 128
                                         --probe-runs 3 --cold-starts 1 (options after it still apply)
               --help                    this text
+
+            --peer [options] instead compares the ffm engine over HTTP with llama-server built from the pinned
+            llama.cpp source (--peer --help lists its options).
             """.formatted(MODEL_FILE_NAME);
 
     Options {
