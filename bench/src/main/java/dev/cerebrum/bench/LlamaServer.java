@@ -68,7 +68,8 @@ final class LlamaServer implements AutoCloseable {
         int status = build.waitFor();
         String messages = Files.readString(err, StandardCharsets.UTF_8).strip();
         if (status == MISSING_TOOL) {
-            return new Located(null, "no toolchain to build llama-server: " + messages.replace("build-llama-server: ", ""));
+            return new Located(null, "no toolchain to build llama-server: " + messages.replace("build-llama-server: ", "")
+                    .replace("\n", " "));
         }
         if (status != 0 || out.isEmpty()) {
             return new Located(null, "building llama-server failed (exit " + status + "; see " + err + ")");
