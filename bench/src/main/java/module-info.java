@@ -1,6 +1,7 @@
 /**
  * The benchmark: raw llama.cpp (the binding's b4916 and the ffm engine's current one), the engines and HTTP
- * streaming through the client, on one random-weight model of a real shape. Run {@code dev.cerebrum.bench.Main --help}.
+ * streaming through the client, on one random-weight model of a real shape; and the ffm engine over HTTP against
+ * llama-server ({@code --peer}). Run {@code dev.cerebrum.bench.Main --help}.
  */
 module dev.cerebrum.bench {
     requires dev.cerebrum.client;
@@ -11,4 +12,5 @@ module dev.cerebrum.bench {
     requires com.fasterxml.jackson.jr.ob;
     requires org.jfree.jfreechart;
     requires java.desktop;
+    requires java.net.http;
 }

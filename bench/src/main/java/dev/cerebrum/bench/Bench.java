@@ -601,22 +601,7 @@ final class Bench {
                 .append("\n    parallel: ").append(o.slots()).append('\n');
         Path registry = dir.resolve("models.yaml");
         Files.writeString(registry, yaml.toString(), StandardCharsets.UTF_8);
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("CEREBRUM_API_KEY", apiKey);
-        env.put("CEREBRUM_VPS_PORT", "0");
-        env.put("VPS_BIND_IP", "127.0.0.1");
-        env.put("CEREBRUM_MODELS_FILE", registry.toString());
-        env.put("CEREBRUM_MODELS_DIR", dir.toString());
-        env.put("CEREBRUM_LOG_DIR", dir.resolve("logs").toString());
-        env.put("CEREBRUM_RUN_DIR", dir.resolve("run").toString());
-        env.put("CEREBRUM_QUEUE_SIZE", "1024");
-        env.put("CEREBRUM_QUEUE_TIMEOUT_SECONDS", "3600");
-        env.put("CEREBRUM_LOAD_TIMEOUT_SECONDS", "600");
-        env.put("CEREBRUM_IDLE_UNLOAD_MINUTES", "0");
-        env.put("CEREBRUM_MAX_LOADED_MODELS", "6");
-        env.put("CEREBRUM_LLAMA_NATIVES_DIR", o.natives().toString());
-        env.put("CEREBRUM_SHUTDOWN_GRACE_SECONDS", "5");
-        return env;
+        return ServerProcess.settings(dir, registry, apiKey, o.natives());
     }
 
     /** Says when other processes took a noticeable share of the CPU while paths were compared. */

@@ -51,20 +51,53 @@ final class Chart {
         latency.addSeries(ttft99);
         latency.addSeries(queue50);
 
+        save(file, "Throughput and latency against concurrency", subtitle, throughput, latency,
+                new Color[]{new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x17becf)},
+                new Color[]{new Color(0xd62728), new Color(0xff7f0e), new Color(0x7f7f7f)});
+    }
+
+    /**
+     * Writes the peer comparison's chart: aggregate tokens/s and time to first token p50/p99 against concurrent
+     * streams, for the ffm engine over HTTP and for llama-server ({@code peer} null when it was skipped).
+     */
+    static void writePeer(Path file, PeerFigures ours, PeerFigures peer, String subtitle) {
+        System.setProperty("java.awt.headless", "true");
+        XYSeriesCollection throughput = new XYSeriesCollection();
+        XYSeriesCollection latency = new XYSeriesCollection();
+        for (PeerFigures f : peer == null ? List.of(ours) : List.of(ours, peer)) {
+            XYSeries aggregate = new XYSeries(f.server() + ": aggregate tokens/s (left)");
+            XYSeries ttft50 = new XYSeries(f.server() + ": time to first token p50, ms (right)");
+            XYSeries ttft99 = new XYSeries(f.server() + ": time to first token p99, ms (right)");
+            for (ConcurrencyLevel l : f.levels()) {
+                add(aggregate, l.streams(), l.aggregate().median());
+                add(ttft50, l.streams(), l.ttftMs().median());
+                add(ttft99, l.streams(), l.ttftMs().p99());
+            }
+            throughput.addSeries(aggregate);
+            latency.addSeries(ttft50);
+            latency.addSeries(ttft99);
+        }
+        // Each server in its own hue: Cerebrum blue, llama-server green; p99 lighter than p50.
+        save(file, "ffm engine over HTTP and llama-server against concurrency", subtitle, throughput, latency,
+                new Color[]{new Color(0x1f77b4), new Color(0x2ca02c)},
+                new Color[]{new Color(0x0b3c6e), new Color(0x6baed6), new Color(0x146b14), new Color(0x98df8a)});
+    }
+
+    /** Tokens/s on the left axis (solid lines), milliseconds on the right (dashed), saved as a PNG. */
+    private static void save(Path file, String title, String subtitle, XYSeriesCollection throughput,
+                             XYSeriesCollection latency, Color[] throughputColors, Color[] latencyColors) {
         NumberAxis streams = new NumberAxis("concurrent streams");
         streams.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         NumberAxis tokens = new NumberAxis("tokens/s");
         NumberAxis millis = new NumberAxis("ms");
         XYLineAndShapeRenderer left = new XYLineAndShapeRenderer(true, true);
-        left.setSeriesPaint(0, new Color(0x1f77b4));
-        left.setSeriesPaint(1, new Color(0x2ca02c));
-        left.setSeriesPaint(2, new Color(0x17becf));
+        for (int i = 0; i < throughputColors.length; i++) {
+            left.setSeriesPaint(i, throughputColors[i]);
+        }
         XYLineAndShapeRenderer right = new XYLineAndShapeRenderer(true, true);
-        right.setSeriesPaint(0, new Color(0xd62728));
-        right.setSeriesPaint(1, new Color(0xff7f0e));
-        right.setSeriesPaint(2, new Color(0x7f7f7f));
         BasicStroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < latencyColors.length; i++) {
+            right.setSeriesPaint(i, latencyColors[i]);
             right.setSeriesStroke(i, dashed);
         }
         XYPlot plot = new XYPlot(throughput, streams, tokens, left);
@@ -75,8 +108,7 @@ final class Chart {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        JFreeChart chart = new JFreeChart("Throughput and latency against concurrency",
-                new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
         chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
         chart.setBackgroundPaint(Color.WHITE);
         try {

@@ -100,6 +100,16 @@ final class HttpPath implements PathRunner {
     /** One stream per prompt, all started at once. */
     static Burst concurrent(CerebrumClient client, String model, List<String> prompts, int tokens)
             throws InterruptedException {
+        return concurrent(prompts, prompt -> stream(client, model, prompt, tokens));
+    }
+
+    /** One generation of a prompt, run by {@link #concurrent(List, Generation)}. */
+    interface Generation {
+        RunSample run(String prompt) throws Exception;
+    }
+
+    /** One generation per prompt, all started at once on virtual threads. */
+    static Burst concurrent(List<String> prompts, Generation generation) throws InterruptedException {
         List<RunSample> samples = new ArrayList<>();
         int failed = 0;
         String firstError = null;
@@ -109,7 +119,7 @@ final class HttpPath implements PathRunner {
             for (String prompt : prompts) {
                 futures.add(pool.submit(() -> {
                     go.await();
-                    return stream(client, model, prompt, tokens);
+                    return generation.run(prompt);
                 }));
             }
             long start = System.nanoTime();

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The benchmark's command line: {@code java -cp bench/target/cerebrum-bench.jar:bench/target/lib/*
- * dev.cerebrum.bench.Main [options]} ({@code --help} lists them). Exit status 0 when every phase ran, 1 when
+ * dev.cerebrum.bench.Main [options]} ({@code --help} lists them; {@code --peer --help} those of the comparison with
+ * llama-server). Exit status 0 when every phase ran, 1 when
  * one failed (the report says which), 2 for a bad option.
  */
 public final class Main {
@@ -23,6 +24,9 @@ public final class Main {
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         List<String> list = Arrays.asList(args);
+        if (list.contains(PeerOptions.FLAG)) {
+            System.exit(peer(list, out));
+        }
         if (list.contains("--help") || list.contains("-h")) {
             out.print(Options.USAGE);
             System.exit(0);
@@ -46,5 +50,28 @@ public final class Main {
         }
         // The engine's reader threads and the HTTP client's selector are not all daemons.
         System.exit(status);
+    }
+
+    /** The peer comparison ({@code --peer}): its exit status, as the benchmark's. */
+    private static int peer(List<String> args, PrintStream out) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(PeerOptions.USAGE);
+            return 0;
+        }
+        PeerOptions options;
+        try {
+            options = PeerOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.print(PeerOptions.USAGE);
+            return 2;
+        }
+        try {
+            return new PeerBench(options, out).run();
+        } catch (Exception e) {
+            System.err.println("bench: failed: " + e);
+            e.printStackTrace();
+            return 1;
+        }
     }
 }

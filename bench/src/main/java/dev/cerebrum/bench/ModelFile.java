@@ -46,10 +46,15 @@ record ModelFile(Path path, long bytes, boolean generated, double generateSecond
 
     /** Reuses the file when it is this model, otherwise writes it (through a temporary file, then a rename). */
     static ModelFile ensure(Path path, PrintStream log) {
+        return ensure(path, ModelShape.tinyLlama(), DESCRIPTION, log);
+    }
+
+    /** Reuses the file when it is a random Q4_0 model of {@code shape}, otherwise writes one. */
+    static ModelFile ensure(Path path, ModelShape shape, String description, PrintStream log) {
         Path file = path.toAbsolutePath().normalize();
         try {
-            if (Files.isRegularFile(file) && isTheModel(file)) {
-                return new ModelFile(file, Files.size(file), false, 0, DESCRIPTION);
+            if (Files.isRegularFile(file) && isTheModel(file, shape)) {
+                return new ModelFile(file, Files.size(file), false, 0, description);
             }
             Files.createDirectories(file.getParent());
             long free = Files.getFileStore(file.getParent()).getUsableSpace();
@@ -57,13 +62,13 @@ record ModelFile(Path path, long bytes, boolean generated, double generateSecond
                 throw new IllegalStateException("the model needs about 0.6 GB but only " + (free >> 20)
                         + " MiB are free in " + file.getParent());
             }
-            log.println("Writing the model (about 0.6 GB, once): " + file);
+            log.println("Writing the model (once): " + file);
             long start = System.nanoTime();
             Path temp = file.resolveSibling(file.getFileName() + ".partial");
-            RandomModel.write(temp, ModelShape.tinyLlama(), GgmlType.Q4_0, SEED);
+            RandomModel.write(temp, shape, GgmlType.Q4_0, SEED);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new ModelFile(file, Files.size(file), true, seconds, DESCRIPTION);
+            return new ModelFile(file, Files.size(file), true, seconds, description);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model " + file, e);
         }
@@ -78,10 +83,9 @@ record ModelFile(Path path, long bytes, boolean generated, double generateSecond
         }
     }
 
-    private static boolean isTheModel(Path file) {
+    private static boolean isTheModel(Path file, ModelShape s) {
         try {
             GgufFile gguf = GgufReader.read(file);
-            ModelShape s = ModelShape.tinyLlama();
             return "llama".equals(gguf.architecture()) && gguf.blockCount() == s.blockCount()
                     && gguf.embeddingLength() == s.embeddingLength() && gguf.feedForwardLength() == s.feedForwardLength()
                     && gguf.headCount() == s.headCount() && gguf.headCountKv() == s.headCountKv()

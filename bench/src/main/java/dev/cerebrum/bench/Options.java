@@ -63,6 +63,9 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
               --quick                   smoke run: --threads 2 --tokens 16 --reps 1 --prompt-tokens 128
                                         --probe-runs 3 --cold-starts 1 (options after it still apply)
               --help                    this text
+
+            --peer [options] instead compares the ffm engine over HTTP with llama-server built from the pinned
+            llama.cpp source (--peer --help lists its options).
             """.formatted(MODEL_FILE_NAME);
 
     Options {
@@ -144,14 +147,14 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
         return (v + step - 1) / step * step;
     }
 
-    private static String value(List<String> args, int i, String option) {
+    static String value(List<String> args, int i, String option) {
         if (i >= args.size()) {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args.get(i);
     }
 
-    private static int integer(String option, String v) {
+    static int integer(String option, String v) {
         try {
             return Integer.parseInt(v.strip());
         } catch (NumberFormatException e) {
@@ -159,7 +162,7 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
         }
     }
 
-    private static List<Integer> list(String option, String v) {
+    static List<Integer> list(String option, String v) {
         List<Integer> out = new ArrayList<>();
         for (String part : v.split(",")) {
             if (!part.isBlank()) {
@@ -169,7 +172,7 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
         return out;
     }
 
-    private static void positive(String option, int value, int min) {
+    static void positive(String option, int value, int min) {
         if (value < min) {
             throw new IllegalArgumentException(option + " must be at least " + min + ", was " + value);
         }

@@ -19,10 +19,7 @@ final class ReportRenderer {
 
         b.append("## Machine\n\n");
         Machine m = r.machine();
-        b.append("- CPU: ").append(m.cpuModel()).append(", ").append(m.cpus()).append(" processors")
-                .append(m.simd().isEmpty() ? "" : " (" + m.simd() + ")").append('\n');
-        b.append("- RAM: ").append(gib(m.ramBytes())).append('\n');
-        b.append("- OS: ").append(m.os()).append("; JVM: ").append(m.java()).append('\n');
+        machine(b, m);
         b.append("- Load average at start: ").append(m.loadAverage()).append(", at end: ").append(r.loadAverageEnd())
                 .append(" (other work on the machine slows every path alike, but adds noise)\n\n");
 
@@ -272,6 +269,14 @@ final class ReportRenderer {
     private static String shortRuns(PathResult p, int tokens) {
         long n = p.shortRuns(tokens);
         return n == 0 ? "" : " (" + n + " ended early at end of sequence)";
+    }
+
+    /** The machine's CPU, RAM, OS and JVM as list items. */
+    static void machine(StringBuilder b, Machine m) {
+        b.append("- CPU: ").append(m.cpuModel()).append(", ").append(m.cpus()).append(" processors")
+                .append(m.simd().isEmpty() ? "" : " (" + m.simd() + ")").append('\n');
+        b.append("- RAM: ").append(gib(m.ramBytes())).append('\n');
+        b.append("- OS: ").append(m.os()).append("; JVM: ").append(m.java()).append('\n');
     }
 
     private static String join(List<Integer> list) {

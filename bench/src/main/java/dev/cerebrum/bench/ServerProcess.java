@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,6 +80,29 @@ final class ServerProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new IOException("the server did not start within " + START_TIMEOUT_SECONDS + " s (see " + logFile + ")");
         }
+    }
+
+    /**
+     * The benchmark's server settings: loopback on a free port, {@code registry} as the models file, work folders
+     * under {@code dir}, a deep queue with long timeouts, no idle unload, the ffm engine's libraries in {@code natives}.
+     */
+    static Map<String, String> settings(Path dir, Path registry, String apiKey, Path natives) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CEREBRUM_API_KEY", apiKey);
+        env.put("CEREBRUM_VPS_PORT", "0");
+        env.put("VPS_BIND_IP", "127.0.0.1");
+        env.put("CEREBRUM_MODELS_FILE", registry.toString());
+        env.put("CEREBRUM_MODELS_DIR", dir.toString());
+        env.put("CEREBRUM_LOG_DIR", dir.resolve("logs").toString());
+        env.put("CEREBRUM_RUN_DIR", dir.resolve("run").toString());
+        env.put("CEREBRUM_QUEUE_SIZE", "1024");
+        env.put("CEREBRUM_QUEUE_TIMEOUT_SECONDS", "3600");
+        env.put("CEREBRUM_LOAD_TIMEOUT_SECONDS", "600");
+        env.put("CEREBRUM_IDLE_UNLOAD_MINUTES", "0");
+        env.put("CEREBRUM_MAX_LOADED_MODELS", "6");
+        env.put("CEREBRUM_LLAMA_NATIVES_DIR", natives.toString());
+        env.put("CEREBRUM_SHUTDOWN_GRACE_SECONDS", "5");
+        return env;
     }
 
     /** Copies the console to a file and finds the port in the start-up line. */

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Builds llama-server, the peer the benchmark measures the ffm engine against, from the pinned llama.cpp source
+# (engine-ffm/natives/llama-natives.properties: the same source as the ffm engine's libraries) once, and prints
+# the path of the binary.
+#
+# Usage: bench/peer/build-llama-server.sh
+#
+# How: `npm pack <source.package>@<version>` downloads the package through npm's configured registry (nothing is
+# installed); its sha512 must equal the pinned integrity. Its llama/gitRelease.bundle is cloned at the pinned
+# commit and only the llama-server target is built (CMake, gcc; CPU, Release, static, no CURL, no tests or
+# examples; about 6 minutes on 2 cores). The binary goes to $CEREBRUM_LLAMA_SERVER_CACHE/<version>/llama-server
+# (default $HOME/.cache/cerebrum/llama-server/<version>); a later run finds it and does nothing. The source and
+# the build tree are deleted afterwards.
+#
+# Exit status: 0 the binary is there; 3 a tool is missing (npm, node, git, cmake, a C++ compiler; nothing was
+# done); 1 anything else (download failed, integrity mismatch, build failed).
+set -euo pipefail
+
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+readonly PIN="$here/../../engine-ffm/natives/llama-natives.properties"
+
+say() { printf 'build-llama-server: %s\n' "$*" >&2; }
+die() { printf 'build-llama-server: %s\n' "$*" >&2; exit 1; }
+
+case "${1:-}" in
+    "") ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$1' (try --help)" ;;
+esac
+
+# pin KEY: the value of KEY in the pin file.
+pin() {
+    local value
+    value="$(sed -n "s/^$1=//p" "$PIN" | tail -1)"
+    [ -n "$value" ] || die "$PIN has no '$1'"
+    printf '%s' "$value"
+}
+
+version="$(pin version)"
+package="$(pin source.package)"
+integrity="$(pin source.integrity)"
+commit="$(pin source.commit)"
+cache="${CEREBRUM_LLAMA_SERVER_CACHE:-$HOME/.cache/cerebrum/llama-server}"
+dir="$cache/$version"
+
+# The marker is written last, so a folder with a matching marker holds a complete binary.
+built() { [ -x "$dir/llama-server" ] && [ -f "$dir/.commit" ] && [ "$(cat "$dir/.commit")" = "$commit" ]; }
+
+if built; then
+    printf '%s\n' "$dir/llama-server"
+    exit 0
+fi
+
+missing=()
+for tool in npm node git cmake c++ cc make; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "cannot build llama-server: missing ${missing[*]}."
+    say "Install them (for example: sudo apt-get install -y npm git cmake g++ make), then run this again."
+    exit 3
+fi
+
+mkdir -p "$dir"
+# Two benchmarks may start at once: one builds, the other waits and then finds the binary.
+exec 9>"$dir/.lock"
+if command -v flock >/dev/null 2>&1; then
+    flock 9
+fi
+if built; then
+    printf '%s\n' "$dir/llama-server"
+    exit 0
+fi
+
+work="$(mktemp -d "$dir/.build.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+say "fetching $package@$version with npm pack (the llama.cpp source it carries)"
+archive="$(cd "$work" && npm pack --silent --pack-destination "$work" "$package@$version" | tail -1)"
+[ -n "$archive" ] && [ -f "$work/$archive" ] || die "npm pack $package@$version produced no archive"
+actual="$(node -e '
+    const data = require("fs").readFileSync(process.argv[1]);
+    process.stdout.write("sha512-" + require("crypto").createHash("sha512").update(data).digest("base64"));
+' "$work/$archive")"
+[ "$actual" = "$integrity" ] || die "integrity mismatch for $package@$version: expected $integrity, got $actual"
+
+tar -xzf "$work/$archive" -C "$work" package/llama/gitRelease.bundle
+rm -f "$work/$archive"
+git -c advice.detachedHead=false clone --quiet "$work/package/llama/gitRelease.bundle" "$work/src"
+git -C "$work/src" -c advice.detachedHead=false checkout --quiet "$commit" \
+    || die "the bundle of $package@$version has no commit $commit"
+[ "$(git -C "$work/src" rev-parse HEAD)" = "$commit" ] || die "checked out $(git -C "$work/src" rev-parse HEAD), not $commit"
+
+jobs="$(nproc 2>/dev/null || echo 2)"
+say "building llama-server at $commit (CPU, Release; a few minutes on $jobs cores)"
+cmake -S "$work/src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
+    -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=ON \
+    -DLLAMA_CURL=OFF -DGGML_NATIVE=ON >"$work/configure.log" 2>&1 \
+    || { tail -30 "$work/configure.log" >&2; die "cmake could not configure the build"; }
+cmake --build "$work/build" --target llama-server -j "$jobs" >"$work/build.log" 2>&1 \
+    || { tail -40 "$work/build.log" >&2; die "the build failed"; }
+
+bin="$(find "$work/build" -type f -name llama-server -perm -u+x | head -1)"
+[ -n "$bin" ] || die "the build produced no llama-server"
+"$bin" --version >/dev/null 2>&1 || die "the built llama-server does not run ($bin --version failed)"
+install -m 755 "$bin" "$dir/llama-server"
+cp "$work/src/LICENSE" "$dir/LICENSE"
+printf '%s' "$commit" >"$dir/.commit"
+say "built and cached in $dir"
+printf '%s\n' "$dir/llama-server"

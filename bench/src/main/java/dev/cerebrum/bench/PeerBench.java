@@ -1,0 +1,347 @@
+package dev.cerebrum.bench;
+
+import dev.cerebrum.client.CerebrumClient;
+import dev.cerebrum.client.RetryPolicy;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The peer comparison: the ffm engine over HTTP and llama-server side by side on one model, every workload sent
+ * to both in turn (the order alternating each repetition), so that other work on the machine slows both alike.
+ */
+final class PeerBench {
+    static final String MODEL = "peer";
+    private static final int WARMUP_LETTERS = 32;
+
+    private final PeerOptions o;
+    private final PrintStream log;
+    private final List<String> notes = new ArrayList<>();
+    /** The next prompt variant: each prompt of a run starts with its own two letters, so no cache shortens it. */
+    private int nextVariant;
+
+    PeerBench(PeerOptions options, PrintStream log) {
+        this.o = options;
+        this.log = log;
+    }
+
+    /** One server under measurement and what it has given so far. */
+    private static final class Lane {
+        final PeerClient client;
+        final List<RunSample> single = new ArrayList<>();
+        final List<RunSample> probes = new ArrayList<>();
+        final List<ConcurrencyLevel> levels = new ArrayList<>();
+        final List<PeerFigures.Interference> longPrompt = new ArrayList<>();
+        final List<PeerFigures.Repeat> repeats = new ArrayList<>();
+        String error;
+
+        Lane(PeerClient client) {
+            this.client = client;
+        }
+
+        String name() {
+            return client.protocol().label();
+        }
+
+        PeerFigures figures() {
+            return new PeerFigures(name(), single, probes, levels, longPrompt, repeats, error);
+        }
+    }
+
+    /** A measurement of one lane. */
+    private interface Step {
+        void run(Lane lane) throws Exception;
+    }
+
+    /** Runs the comparison and writes the report; 0 when both servers ran every workload, 1 otherwise. */
+    int run() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        Machine machine = Machine.current();
+        Path out = o.outDir().toAbsolutePath().normalize();
+        Path runDir = out.resolve("peer-run");
+        Files.createDirectories(runDir);
+        log.println("Cerebrum peer comparison: " + optionsLine(o));
+        log.println("Machine: " + machine.cpuModel() + ", " + machine.cpus() + " processors, load average "
+                + machine.loadAverage() + "; output in " + out);
+        if (o.threads() > machine.cpus()) {
+            notes.add("More threads (" + o.threads() + ") than processors (" + machine.cpus() + ") were asked for.");
+        }
+        ModelFile model = o.modelGiven() ? ModelFile.given(o.model())
+                : ModelFile.ensure(o.model(), PeerOptions.MODEL_SHAPE, describe(), log);
+        log.println("Model: " + model.path() + " (" + ReportRenderer.mb(model.bytes()) + ")");
+
+        LlamaServer.Located located = LlamaServer.locate(o.llamaServer(), runDir, log);
+        String skipped = located.skipReason();
+        if (skipped != null) {
+            log.println("llama-server is skipped: " + skipped);
+        }
+        String version = located.binary() != null ? LlamaServer.version(located.binary()) : null;
+
+        String apiKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+        ServerProcess server = null;
+        LlamaServer peer = null;
+        List<Lane> lanes = new ArrayList<>();
+        CpuMeter.Snapshot measureStart = null;
+        CpuMeter.Snapshot measureEnd = null;
+        String peerCommand = null;
+        Lane ours = null;
+        Lane theirs = null;
+        try {
+            server = startOurs(runDir, model.path(), apiKey);
+            ours = new Lane(new PeerClient(PeerProtocol.CEREBRUM, URI.create("http://127.0.0.1:" + server.port()),
+                    apiKey, MODEL));
+            lanes.add(ours);
+            if (located.binary() != null) {
+                try {
+                    peer = LlamaServer.start(located.binary(), model.path(), o.threads(), o.slots(), o.context(),
+                            runDir.resolve("llama-server"));
+                    peerCommand = peer.commandLine();
+                    log.println("llama-server pid " + peer.pid() + ": " + peerCommand);
+                    theirs = new Lane(new PeerClient(PeerProtocol.LLAMA_SERVER, peer.base(), null, MODEL));
+                    lanes.add(theirs);
+                } catch (IOException e) {
+                    skipped = e.getMessage();
+                    notes.add("llama-server could not be started: " + skipped);
+                }
+            }
+            measureStart = CpuMeter.now();
+            measure(lanes);
+            measureEnd = CpuMeter.now();
+        } finally {
+            for (Lane lane : lanes) {
+                lane.client.close();
+            }
+            if (peer != null) {
+                peer.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+        }
+        CpuMeter.Use use = measureStart != null && measureEnd != null ? CpuMeter.between(measureStart, measureEnd)
+                : CpuMeter.Use.UNKNOWN;
+        checkCounts(lanes);
+        PeerReport report = new PeerReport(startedAt, machine, o, model, ours.figures(),
+                theirs != null ? theirs.figures() : null, skipped, version, peerCommand, use.otherCores(), use.stealCores(),
+                (System.nanoTime() - start) / 1e9, ProcFs.loadAverage(), notes);
+        write(out, report);
+        return lanes.stream().anyMatch(l -> l.error != null) ? 1 : 0;
+    }
+
+    private ServerProcess startOurs(Path runDir, Path model, String apiKey) throws IOException, InterruptedException {
+        Path dir = runDir.resolve("server");
+        Files.createDirectories(dir);
+        String path = "\"" + model.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        String yaml = "models:\n  " + MODEL + ":\n    path: " + path + "\n    ctx_size: " + o.context()
+                + "\n    threads: " + o.threads() + "\n    parallel: " + o.slots() + "\n    engine: ffm\n";
+        Path registry = dir.resolve("models.yaml");
+        Files.writeString(registry, yaml, StandardCharsets.UTF_8);
+        Map<String, String> settings = new LinkedHashMap<>(ServerProcess.settings(dir, registry, apiKey, o.natives()));
+        // llama-server beside it is other load by design: its CPU must not make the server refuse work (503).
+        settings.put("MAX_CPU_PERCENT", "100");
+        ServerProcess server = ServerProcess.start(dir, settings);
+        try (CerebrumClient client = CerebrumClient.builder().endpoint("http://127.0.0.1:" + server.port()).apiKey(apiKey)
+                .readTimeout(Duration.ofMinutes(10)).retryPolicy(RetryPolicy.none()).build()) {
+            client.health();
+            double seconds = client.load(MODEL).loadTimeSeconds();
+            log.println("Cerebrum server pid " + server.pid() + " on port " + server.port() + ": model loaded in "
+                    + Targets.fmt(seconds, 1) + " s (ffm engine, " + o.threads() + " threads, " + o.slots() + " slots,"
+                    + " context " + o.context() + ")");
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw new IOException("the Cerebrum server could not load the model: " + e.getMessage(), e);
+        }
+    }
+
+    private void measure(List<Lane> lanes) throws InterruptedException {
+        String warmup = Prompts.spaced(WARMUP_LETTERS, variant());
+        each(lanes, 0, "warm-up", lane -> lane.client.stream(warmup, PeerOptions.FEW_TOKENS));
+
+        log.println("Single stream: " + o.repetitions() + " runs, ~" + o.promptTokens() + "-token prompt, " + o.tokens()
+                + " tokens");
+        for (int rep = 0; rep < o.repetitions(); rep++) {
+            String prompt = prompt(o.promptTokens());
+            each(lanes, rep, "single stream", lane -> lane.single.add(lane.client.stream(prompt, o.tokens()).sample()));
+        }
+        log.println("Latency probe: " + o.probeRuns() + " runs, " + Options.PROBE_PROMPT_TOKENS + "-token prompt, 1 token");
+        for (int i = 0; i < o.probeRuns(); i++) {
+            String prompt = prompt(Options.PROBE_PROMPT_TOKENS);
+            each(lanes, i, "latency probe", lane -> lane.probes.add(lane.client.stream(prompt, 1).sample()));
+        }
+
+        for (int streams : o.concurrency()) {
+            log.println("Concurrency: " + streams + " streams, " + o.repetitions() + " bursts, ~" + o.streamPrompt()
+                    + "-token prompts, " + o.tokens() + " tokens each");
+            Map<Lane, List<Double>> aggregate = new LinkedHashMap<>();
+            Map<Lane, List<RunSample>> samples = new LinkedHashMap<>();
+            Map<Lane, int[]> failed = new LinkedHashMap<>();
+            Map<Lane, String> errors = new LinkedHashMap<>();
+            for (int rep = 0; rep < o.repetitions(); rep++) {
+                List<String> prompts = new ArrayList<>();
+                for (int s = 0; s < streams; s++) {
+                    prompts.add(prompt(o.streamPrompt()));
+                }
+                each(lanes, rep, streams + " streams", lane -> {
+                    HttpPath.Burst b = lane.client.concurrent(prompts, o.tokens());
+                    aggregate.computeIfAbsent(lane, k -> new ArrayList<>()).add(b.aggregateTps());
+                    samples.computeIfAbsent(lane, k -> new ArrayList<>()).addAll(b.samples());
+                    failed.computeIfAbsent(lane, k -> new int[1])[0] += b.failed();
+                    if (b.error() != null) {
+                        errors.putIfAbsent(lane, b.error());
+                    }
+                });
+            }
+            for (Lane lane : lanes) {
+                if (aggregate.containsKey(lane)) {
+                    ConcurrencyLevel level = new ConcurrencyLevel(streams, aggregate.get(lane), samples.get(lane),
+                            failed.get(lane)[0], errors.get(lane));
+                    lane.levels.add(level);
+                    log.println("  " + lane.name() + ": aggregate " + ReportRenderer.range(level.aggregate(), 1)
+                            + " tok/s, TTFT p50 " + Targets.fmt(level.ttftMs().median(), 0) + " ms, p99 "
+                            + Targets.fmt(level.ttftMs().p99(), 0) + " ms");
+                }
+            }
+        }
+
+        log.println("Long prompt: a ~" + PeerOptions.SHORT_PROMPT + "-token request " + PeerOptions.SHORT_DELAY_MS
+                + " ms after a ~" + o.longPrompt() + "-token one, " + o.repetitions() + " times");
+        for (int rep = 0; rep < o.repetitions(); rep++) {
+            String longText = prompt(o.longPrompt());
+            String shortText = prompt(PeerOptions.SHORT_PROMPT);
+            each(lanes, rep, "long prompt", lane -> lane.longPrompt.add(interference(lane.client, longText, shortText)));
+        }
+
+        log.println("Repeated prompt: ~" + o.repeatPrompt() + " tokens, then the same with its last line changed, "
+                + o.repetitions() + " times");
+        for (int rep = 0; rep < o.repetitions(); rep++) {
+            List<String> pair = PeerPrompts.repeated(o.repeatPrompt(), variant(), variant(), variant());
+            each(lanes, rep, "repeated prompt", lane -> {
+                PeerClient.Run first = lane.client.stream(pair.get(0), PeerOptions.FEW_TOKENS);
+                PeerClient.Run second = lane.client.stream(pair.get(1), PeerOptions.FEW_TOKENS);
+                lane.repeats.add(new PeerFigures.Repeat(first.sample().ttftMs(), second.sample().ttftMs(),
+                        second.sample().promptTokens(), second.cachedTokens()));
+            });
+        }
+        for (Lane lane : lanes) {
+            PeerFigures f = lane.figures();
+            log.println("  " + lane.name() + ": short request TTFT " + ReportRenderer.range(f.shortTtftMs(), 0)
+                    + " ms; repeated prompt TTFT " + Targets.fmt(f.repeatFirstMs().median(), 0) + " → "
+                    + Targets.fmt(f.repeatSecondMs().median(), 0) + " ms");
+        }
+    }
+
+    /** The long request, and the short one {@link PeerOptions#SHORT_DELAY_MS} later, each read to its end. */
+    private static PeerFigures.Interference interference(PeerClient client, String longText, String shortText)
+            throws Exception {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<PeerClient.Run> longRun = pool.submit(() -> client.stream(longText, PeerOptions.FEW_TOKENS));
+            Thread.sleep(PeerOptions.SHORT_DELAY_MS);
+            PeerClient.Run shortRun = client.stream(shortText, PeerOptions.FEW_TOKENS);
+            PeerClient.Run l;
+            try {
+                l = longRun.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+            return new PeerFigures.Interference(shortRun.sample().ttftMs(), l.sample().ttftMs(),
+                    shortRun.firstTokenNanos() < l.firstTokenNanos());
+        }
+    }
+
+    /** Runs {@code step} on each lane still without an error, the order alternating with {@code rep}. */
+    private void each(List<Lane> lanes, int rep, String what, Step step) throws InterruptedException {
+        for (int k = 0; k < lanes.size(); k++) {
+            Lane lane = lanes.get((rep + k) % lanes.size());
+            if (lane.error != null) {
+                continue;
+            }
+            try {
+                step.run(lane);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                lane.error = what + ": " + e.getMessage();
+                log.println("  " + lane.name() + " failed in " + lane.error);
+            }
+        }
+    }
+
+    /** Says when the servers counted prompts or generated tokens differently. */
+    private void checkCounts(List<Lane> lanes) {
+        if (lanes.size() < 2) {
+            return;
+        }
+        PeerFigures a = lanes.get(0).figures();
+        PeerFigures b = lanes.get(1).figures();
+        if (a.singlePromptTokens() != b.singlePromptTokens()) {
+            notes.add("The servers counted the single-stream prompt differently: " + a.singlePromptTokens() + " and "
+                    + b.singlePromptTokens() + " tokens.");
+        }
+        for (Lane lane : lanes) {
+            if (lane.client.retries() > 0) {
+                notes.add(lane.name() + ": " + lane.client.retries() + " requests were sent again on a new connection"
+                        + " after the first attempt failed before any answer (a kept-alive connection the server had"
+                        + " closed); each was timed from its second attempt.");
+            }
+            List<RunSample> all = new ArrayList<>(lane.single);
+            lane.levels.forEach(l -> all.addAll(l.samples()));
+            long shortRuns = all.stream().filter(s -> s.completionTokens() != o.tokens()).count();
+            if (shortRuns > 0) {
+                notes.add(lane.name() + ": " + shortRuns + " streams did not generate exactly " + o.tokens() + " tokens.");
+            }
+        }
+    }
+
+    private void write(Path out, PeerReport report) throws IOException {
+        String markdown = PeerRenderer.markdown(report);
+        Path file = out.resolve("peer-report.md");
+        Files.writeString(file, markdown, StandardCharsets.UTF_8);
+        Path chart = out.resolve("peer-concurrency.png");
+        Chart.writePeer(chart, report.ours(), report.peer(), o.slots() + " slots, " + o.threads() + " threads, "
+                + o.tokens() + " tokens per stream; " + report.machine().cpus() + " processors");
+        log.println();
+        log.println(markdown);
+        log.println("Report: " + file + ", chart: " + chart);
+    }
+
+    private String prompt(int tokens) {
+        return PeerPrompts.ofTokens(tokens, variant());
+    }
+
+    private int variant() {
+        return nextVariant++ % Prompts.DISTINCT_VARIANTS;
+    }
+
+    private static String describe() {
+        var s = PeerOptions.MODEL_SHAPE;
+        return "llama shape (" + s.blockCount() + " blocks, " + s.embeddingLength() + " wide, n_ff "
+                + s.feedForwardLength() + ", " + s.headCount() + " heads, " + s.headCountKv() + " KV heads, "
+                + s.vocabSize() + " tokens), random Q4_0 weights";
+    }
+
+    static String optionsLine(PeerOptions o) {
+        return "threads " + o.threads() + ", slots " + o.slots() + ", context " + o.context() + ", tokens " + o.tokens()
+                + ", reps " + o.repetitions() + ", prompt " + o.promptTokens() + ", concurrency " + o.concurrency()
+                + ", stream prompt " + o.streamPrompt() + ", long prompt " + o.longPrompt() + ", repeated prompt "
+                + o.repeatPrompt() + ", probe runs " + o.probeRuns() + (o.quick() ? " (quick)" : "");
+    }
+}
