@@ -3,7 +3,9 @@
 #   1. stages every Maven artifact the build needs into deploy/docker/target/m2, by running the same
 #      build on the host against a copy of the local Maven repository (~/.m2) used as a mirror; this
 #      is redone only when a pom.xml changes;
-#   2. assembles a small build context: src/ (the poms and sources, no target/) and m2/;
+#   2. assembles a small build context: src/ (the poms and sources, no target/), m2/, and natives/: the
+#      pinned llama.cpp libraries of the ffm engine (engine-ffm/natives/fetch-natives.sh fetches them once
+#      with npm and verifies their sha512);
 #   3. runs docker build --network none.
 #
 # Usage: deploy/docker/build-image.sh [-t TAG] [--build-image IMAGE] [--runtime-image IMAGE]
@@ -57,7 +59,7 @@ done
 mapfile -t modules < <(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' "$root/pom.xml")
 [ ${#modules[@]} -gt 0 ] || die "no <module> in $root/pom.xml"
 
-copy_sources() { # copy_sources DEST: the root pom and each module's pom.xml and src/
+copy_sources() { # copy_sources DEST: the root pom and each module's pom.xml, src/ and natives/ (the pin)
     local dest="$1" m
     mkdir -p "$dest"
     cp "$root/pom.xml" "$dest/"
@@ -65,6 +67,7 @@ copy_sources() { # copy_sources DEST: the root pom and each module's pom.xml and
         mkdir -p "$dest/$m"
         cp "$root/$m/pom.xml" "$dest/$m/"
         if [ -d "$root/$m/src" ]; then cp -r "$root/$m/src" "$dest/$m/"; fi
+        if [ -d "$root/$m/natives" ]; then cp -r "$root/$m/natives" "$dest/$m/"; fi
     done
 }
 
@@ -98,12 +101,16 @@ EOF
 fi
 
 # --- 2. the build context ---
+natives="$(bash "$root/engine-ffm/natives/fetch-natives.sh")" \
+    || die "the ffm engine's llama.cpp libraries are needed in the image: see the messages above"
 ctx="$(mktemp -d /tmp/cerebrum-ctx.XXXXXX)"
 trap 'rm -rf "$ctx"' EXIT
 copy_sources "$ctx/src"
-mkdir -p "$ctx/src/deploy/docker"
+mkdir -p "$ctx/src/deploy/docker" "$ctx/natives"
 cp "$here/entrypoint.sh" "$here/healthcheck.sh" "$ctx/src/deploy/docker/"
 cp -r "$staged" "$ctx/m2"
+# The shared libraries and the package's licence; the pin's NOTICE says where they come from.
+cp "$natives"/*.so "$natives/LICENSE" "$root/engine-ffm/natives/NOTICE" "$ctx/natives/"
 
 # --- 3. the image ---
 step "docker build $tag (build id $build_id; base images $build_image, $runtime_image)"

@@ -8,6 +8,7 @@ import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InferenceEngines;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
+import dev.cerebrum.engine.ffm.FfmEngineProvider;
 import dev.cerebrum.engine.spi.EngineOptions;
 
 import java.io.IOException;
@@ -193,18 +194,22 @@ final class Bench {
     }
 
     /**
-     * The three paths at one thread count. All stay loaded at once and their runs are interleaved, the
-     * order rotating each repetition, so that other work on the machine slows every path alike.
+     * The paths at one thread count. All stay loaded at once and their runs are interleaved, the order rotating
+     * each repetition, so that other work on the machine slows every path alike.
      */
     private Comparison compare(InferenceEngine engine, CerebrumClient client, ServerProcess server, ModelFile model,
                                Path runDir, int threads) throws InterruptedException {
         ModelSpec spec = new ModelSpec("bench-t" + threads, model.path(), o.comparisonContext(), threads, threads, 1,
                 BATCH_SIZE, 0);
+        String ffmModel = "ffm-t" + threads;
         long estimate = engine.inspect(spec).estimate().totalBytes();
+        long ffmEstimate = new FfmEngineProvider().inspect(spec).estimate().totalBytes();
         Lane spi = new Lane("spi", "(b) SPI worker, " + threads + "t");
         Lane raw = new Lane("raw", "(a) raw JVM, " + threads + "t");
         Lane http = new Lane("http", "(c) server's worker, " + threads + "t");
-        List<Lane> lanes = new ArrayList<>(List.of(raw, spi, http));
+        Lane ffmRaw = new Lane(RawReference.FFM_PATH, "(d) raw FFM JVM, " + threads + "t");
+        Lane ffmHttp = new Lane("ffm-http", "(e) server's ffm worker, " + threads + "t");
+        List<Lane> lanes = new ArrayList<>(List.of(raw, spi, http, ffmRaw, ffmHttp));
         Lane trap = null;
         if (threads == maxThreads && threads >= 2) {
             trap = new Lane(RawReference.TRAP_PATH, "(a′) raw JVM, native warm-up, " + threads + "t");
@@ -233,13 +238,21 @@ final class Bench {
                 open(trap, () -> RawReference.start(new RawReference.Spec(model.path(), spec.contextSize(), threads,
                         BATCH_SIZE, 1, true), runDir.resolve("raw")));
             }
+            open(ffmRaw, () -> RawReference.start(new RawReference.Spec(model.path(), spec.contextSize(), threads,
+                    BATCH_SIZE, 1, false, o.natives()), runDir.resolve("raw")));
             if (client == null) {
                 http.error = "no server";
+                ffmHttp.error = "no server";
             } else {
                 open(http, () -> {
                     LoadResult loaded = client.load(spec.name());
                     http.loadMs = loaded.loadTimeSeconds() * 1000;
                     return new HttpPath(client, spec.name(), server);
+                });
+                open(ffmHttp, () -> {
+                    LoadResult loaded = client.load(ffmModel);
+                    ffmHttp.loadMs = loaded.loadTimeSeconds() * 1000;
+                    return new HttpPath(client, ffmModel, server);
                 });
             }
 
@@ -256,7 +269,7 @@ final class Bench {
             if (o.probeRuns() > 0) {
                 log.println("  latency probe: " + o.probeRuns() + " runs per path, " + Options.PROBE_PROMPT_TOKENS
                         + "-token prompt, 1 token");
-                List<Lane> probed = List.of(raw, spi, http);
+                List<Lane> probed = List.of(raw, spi, http, ffmRaw, ffmHttp);
                 for (int i = 0; i < o.probeRuns(); i++) {
                     String prompt = Prompts.spaced((Options.PROBE_PROMPT_TOKENS - 1) / 2, FIRST_PROBE_VARIANT + i);
                     for (int k = 0; k < probed.size(); k++) {
@@ -284,7 +297,8 @@ final class Bench {
                 }
                 ProcFs.Rss r = lane.runner.rss();
                 rss.put(lane, r.rss());
-                long laneEstimate = lane == http ? lane.runner.estimate() : estimate;
+                long laneEstimate = lane == http || lane == ffmHttp ? lane.runner.estimate()
+                        : lane == ffmRaw ? ffmEstimate : estimate;
                 holders.add(new WorkerMemory(lane.label, spec.contextSize(), 1, r.rss(), r.anon(), r.file(),
                         lane.runner.reportedRss(), laneEstimate, model.bytes()));
             }
@@ -297,8 +311,10 @@ final class Bench {
                 trapCheck = trap.result(threads, rss.getOrDefault(trap, -1L));
             }
             Comparison c = new Comparison(threads, raw.result(threads, rss.getOrDefault(raw, -1L)),
-                    spi.result(threads, rss.getOrDefault(spi, -1L)), http.result(threads, rss.getOrDefault(http, -1L)));
-            noteShortRuns(c.raw(), c.spi(), c.http());
+                    spi.result(threads, rss.getOrDefault(spi, -1L)), http.result(threads, rss.getOrDefault(http, -1L)),
+                    ffmRaw.result(threads, rss.getOrDefault(ffmRaw, -1L)),
+                    ffmHttp.result(threads, rss.getOrDefault(ffmHttp, -1L)));
+            noteShortRuns(c.raw(), c.spi(), c.http(), c.ffmRaw(), c.ffmHttp());
             return c;
         } finally {
             for (Lane lane : lanes) {
@@ -354,8 +370,9 @@ final class Bench {
     }
 
     /**
-     * Each level through HTTP and through the reference (de.kherud:llama with the same slots and threads, in a
-     * child JVM), their repetitions alternating so that other work on the machine disturbs both alike.
+     * Each level through HTTP, on the default engine (ffm), and through the reference (de.kherud:llama with the same
+     * slots and threads, in a child JVM: the old engine's library), their repetitions alternating so that other
+     * work on the machine disturbs both alike.
      */
     private List<ConcurrencyLevel> concurrency(CerebrumClient client, Path model, Path runDir)
             throws InterruptedException {
@@ -436,7 +453,7 @@ final class Bench {
     private MemoryResult memoryAfterConcurrency(CerebrumClient client, ServerProcess server, long serverIdle,
                                                 long availableBefore, long fileBytes) {
         long availableLoaded = ProcFs.memAvailable();
-        Optional<ProcessHandle> worker = server.worker();
+        Optional<ProcessHandle> worker = server.worker(CONCURRENCY_MODEL);
         try {
             ProcFs.Rss rss = worker.map(p -> ProcFs.rss(p.pid())).orElse(ProcFs.Rss.UNKNOWN);
             Optional<ModelStatus> status = client.models().model(CONCURRENCY_MODEL);
@@ -557,6 +574,7 @@ final class Bench {
     private void checkRegistry(CerebrumClient client) {
         List<String> available = client.models().availableModels();
         List<String> wanted = new ArrayList<>(o.threads().stream().map(t -> "bench-t" + t).toList());
+        wanted.addAll(o.threads().stream().map(t -> "ffm-t" + t).toList());
         wanted.add(CONCURRENCY_MODEL);
         for (String name : wanted) {
             if (!available.contains(name)) {
@@ -572,8 +590,11 @@ final class Bench {
         StringBuilder yaml = new StringBuilder("models:\n");
         String path = "\"" + modelPath.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
         for (int t : o.threads()) {
-            yaml.append("  bench-t").append(t).append(":\n    path: ").append(path).append("\n    ctx_size: ")
-                    .append(o.comparisonContext()).append("\n    threads: ").append(t).append("\n    parallel: 1\n");
+            for (String engine : List.of("llamacpp", "ffm")) {
+                yaml.append("  ").append(engine.equals("ffm") ? "ffm-t" : "bench-t").append(t).append(":\n    path: ")
+                        .append(path).append("\n    ctx_size: ").append(o.comparisonContext()).append("\n    threads: ")
+                        .append(t).append("\n    parallel: 1\n    engine: ").append(engine).append('\n');
+            }
         }
         yaml.append("  ").append(CONCURRENCY_MODEL).append(":\n    path: ").append(path).append("\n    ctx_size: ")
                 .append(o.concurrencyContext()).append("\n    threads: ").append(o.concurrencyThreads())
@@ -592,7 +613,8 @@ final class Bench {
         env.put("CEREBRUM_QUEUE_TIMEOUT_SECONDS", "3600");
         env.put("CEREBRUM_LOAD_TIMEOUT_SECONDS", "600");
         env.put("CEREBRUM_IDLE_UNLOAD_MINUTES", "0");
-        env.put("CEREBRUM_MAX_LOADED_MODELS", "4");
+        env.put("CEREBRUM_MAX_LOADED_MODELS", "6");
+        env.put("CEREBRUM_LLAMA_NATIVES_DIR", o.natives().toString());
         env.put("CEREBRUM_SHUTDOWN_GRACE_SECONDS", "5");
         return env;
     }

@@ -16,7 +16,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Path (c): HTTP streaming through the client, and the measurements that only the server can give. */
+/**
+ * Paths (c) and (e): HTTP streaming through the client to a model of the java-llama.cpp or the ffm engine, and
+ * the measurements that only the server can give.
+ */
 final class HttpPath implements PathRunner {
     private final CerebrumClient client;
     private final String model;
@@ -40,10 +43,10 @@ final class HttpPath implements PathRunner {
         return sample.withHostCpuMs(ProcFs.cpuMs(self) - clientCpu + serverMs, serverMs);
     }
 
-    /** The server's model worker. */
+    /** The server's worker of this model. */
     @Override
     public ProcFs.Rss rss() {
-        return server.worker().map(w -> ProcFs.rss(w.pid())).orElse(ProcFs.Rss.UNKNOWN);
+        return server.worker(model).map(w -> ProcFs.rss(w.pid())).orElse(ProcFs.Rss.UNKNOWN);
     }
 
     @Override
@@ -62,12 +65,10 @@ final class HttpPath implements PathRunner {
         client.unload(model);
     }
 
-    /**
-     * One greedy stream, timed by its consumer. The wire has no ignore_eos, so a run may end early at end
-     * of sequence; its finish reason says so.
-     */
+    /** One greedy stream past end of sequence (ignore_eos, as the raw paths), timed by its consumer. */
     static RunSample stream(CerebrumClient client, String model, String prompt, int tokens) {
-        InferenceRequest request = InferenceRequest.builder(model, prompt).greedy().maxTokens(tokens).build();
+        InferenceRequest request = InferenceRequest.builder(model, prompt).greedy().maxTokens(tokens).ignoreEos(true)
+                .build();
         TokenClock clock = new TokenClock();
         try (InferenceStream stream = client.stream(request)) {
             while (stream.hasNext()) {

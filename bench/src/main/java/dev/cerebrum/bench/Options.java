@@ -22,23 +22,26 @@ import java.util.List;
  * @param model                   the model file
  * @param modelGiven              the model was named with --model: it is used as it is, never written
  * @param quick                   a smoke run: small prompt, few tokens, one repetition
+ * @param natives                 the folder of the ffm engine's llama.cpp libraries
  */
 record Options(List<Integer> threads, int tokens, int repetitions, int promptTokens, List<Integer> concurrency,
                int slots, int concurrencyThreads, int concurrencyPromptTokens, int probeRuns, int probePromptTokens,
                int coldStarts, Path outDir,
-               Path model, boolean modelGiven, boolean quick) {
+               Path model, boolean modelGiven, boolean quick, Path natives) {
 
-    static final String MODEL_FILE_NAME = "tinyllama-1.1b-shape-random-q8_0.gguf";
+    static final String MODEL_FILE_NAME = "tinyllama-1.1b-shape-random-q4_0.gguf";
     /** The latency probe's prompt: short, so that prompt processing hardly varies and the overhead shows. */
     static final int PROBE_PROMPT_TOKENS = 5;
 
     static final String USAGE = """
             Usage: java -cp bench/target/cerebrum-bench.jar:bench/target/lib/* dev.cerebrum.bench.Main [options]
 
-            Measures a random-weight TinyLlama-1.1B-shape Q8_0 model (written once to OUT/models/%s,
-            about 1.2 GB) three ways: (a) raw de.kherud:llama in a child JVM, (b) the engine SPI and its worker
-            process, (c) HTTP streaming through the client against the server in a child JVM; then concurrent
-            streams on a model with slots (against the same through de.kherud:llama), memory, and cold start.
+            Measures a random-weight TinyLlama-1.1B-shape Q4_0 model (written once to OUT/models/%s,
+            about 0.6 GB) five ways: the java-llama.cpp engine (llama.cpp b4916) as (a) raw de.kherud:llama in a
+            child JVM, (b) the engine SPI and its worker process, (c) HTTP streaming through the client against the
+            server in a child JVM; the ffm engine (the current llama.cpp) as (d) a raw C-API loop through FFM in a
+            child JVM and (e) HTTP streaming through the client; then concurrent streams on a model with slots on
+            the default engine (against de.kherud:llama in-process), memory, and cold start.
             Writes OUT/report.md, OUT/report.json and OUT/concurrency.png; logs and work files go to OUT/run.
 
               --threads LIST            thread counts to compare (default 1,2)
@@ -55,6 +58,8 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
               --out DIR                 output folder (default bench-results)
               --model FILE              use this GGUF model as it is instead (any llama-architecture model
                                         whose vocabulary spells "a b c" as letters and word boundaries)
+              --natives DIR             the ffm engine's llama.cpp libraries (default CEREBRUM_LLAMA_NATIVES_DIR,
+                                        else the cache engine-ffm/natives/fetch-natives.sh fills)
               --quick                   smoke run: --threads 2 --tokens 16 --reps 1 --prompt-tokens 128
                                         --probe-runs 3 --cold-starts 1 (options after it still apply)
               --help                    this text
@@ -95,6 +100,9 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
         Integer coldStarts = quick ? 1 : null;
         Path out = Path.of("bench-results");
         Path model = null;
+        String nativesSetting = System.getenv("CEREBRUM_LLAMA_NATIVES_DIR");
+        Path natives = nativesSetting != null && !nativesSetting.isBlank() ? Path.of(nativesSetting)
+                : dev.cerebrum.engine.ffm.FfmEngineProvider.defaultNativesFolder();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -111,13 +119,15 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
                 case "--cold-starts" -> coldStarts = integer(a, value(args, ++i, a));
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--model" -> model = Path.of(value(args, ++i, a));
+                case "--natives" -> natives = Path.of(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
             }
         }
         int ct = concurrencyThreads != null ? concurrencyThreads : threads.stream().mapToInt(Integer::intValue).max().orElse(1);
         return new Options(threads, tokens, reps, promptTokens, concurrency, slots, ct, concurrencyPrompt, probeRuns,
                 PROBE_PROMPT_TOKENS, coldStarts != null ? coldStarts : reps, out,
-                model != null ? model : out.resolve("models").resolve(MODEL_FILE_NAME), model != null, quick);
+                model != null ? model : out.resolve("models").resolve(MODEL_FILE_NAME), model != null, quick,
+                natives.toAbsolutePath().normalize());
     }
 
     /** Total context of the comparison models: one slot holding the prompt, the tokens and a margin. */

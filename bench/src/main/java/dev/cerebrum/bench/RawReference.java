@@ -5,6 +5,7 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
+import dev.cerebrum.engine.ffm.ReferenceLoop;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,8 +30,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Path (a), the reference: de.kherud:llama generating in-process, in a child JVM of its own, because a
- * JVM that loaded a model never exits by itself and never frees its memory
+ * The raw references, each in a child JVM of its own: path (a), de.kherud:llama generating in-process (llama.cpp
+ * b4916), and path (d), {@link ReferenceLoop}, the minimal C-API loop on the ffm engine's current llama.cpp
+ * (same library and settings as the engine, no scheduler, no worker process). A child, because a JVM that
+ * loaded a model with the binding never exits by itself and never frees its memory
  * (<a href="https://github.com/kherud/java-llama.cpp/issues/116">java-llama.cpp#116</a>,
  * <a href="https://github.com/kherud/java-llama.cpp/issues/102">#102</a>). It runs at raw llama.cpp speed:
  * the native warm-up is skipped (it would create a second OpenMP thread team on the loading thread) and
@@ -44,6 +47,8 @@ final class RawReference implements PathRunner {
     static final String CHILD_FLAG = "--raw-child";
     /** The path name of the reference run with the binding's defaults (native warm-up on). */
     static final String TRAP_PATH = "raw-native-warmup";
+    /** The path name of the raw loop on the current llama.cpp. */
+    static final String FFM_PATH = "ffm-raw";
     private static final long LOAD_TIMEOUT_SECONDS = 600;
     private static final long RUN_TIMEOUT_SECONDS = 1800;
 
@@ -63,10 +68,17 @@ final class RawReference implements PathRunner {
      * @param batchSize    logical batch size
      * @param parallel     parallel slots
      * @param nativeWarmup keep the binding's default native warm-up (the warm-up trap), for comparison
+     * @param ffmNatives   the current llama.cpp's folder for the raw FFM loop, or null for the binding
      */
-    record Spec(Path model, int contextSize, int threads, int batchSize, int parallel, boolean nativeWarmup) {
+    record Spec(Path model, int contextSize, int threads, int batchSize, int parallel, boolean nativeWarmup,
+                Path ffmNatives) {
+        /** The binding. */
+        Spec(Path model, int contextSize, int threads, int batchSize, int parallel, boolean nativeWarmup) {
+            this(model, contextSize, threads, batchSize, parallel, nativeWarmup, null);
+        }
+
         String path() {
-            return nativeWarmup ? TRAP_PATH : "raw";
+            return ffmNatives != null ? FFM_PATH : nativeWarmup ? TRAP_PATH : "raw";
         }
     }
 
@@ -93,7 +105,7 @@ final class RawReference implements PathRunner {
         SocketChannel channel;
         try {
             server.bind(UnixDomainSocketAddress.of(socket));
-            List<String> command = List.of(Jvm.javaBinary(),
+            List<String> command = List.of(Jvm.javaBinary(), "--enable-native-access=ALL-UNNAMED",
                     // A private folder: the binding's library clean-up deletes files of other JVMs in a shared one.
                     "-Dde.kherud.llama.tmpdir=" + dir.resolve("tmp").toAbsolutePath(),
                     "-Djava.io.tmpdir=" + dir.resolve("tmp").toAbsolutePath(),
@@ -113,6 +125,9 @@ final class RawReference implements PathRunner {
         load.put("batch_size", spec.batchSize());
         load.put("parallel", spec.parallel());
         load.put("native_warmup", spec.nativeWarmup());
+        if (spec.ffmNatives() != null) {
+            load.put("ffm_natives", spec.ffmNatives().toAbsolutePath().toString());
+        }
         RawReference reference = new RawReference(process, channel, logFile);
         try {
             reference.loadMs = num(reference.call(load, LOAD_TIMEOUT_SECONDS), "load_ms");
@@ -251,15 +266,25 @@ final class RawReference implements PathRunner {
                     StandardCharsets.UTF_8));
             OutputStream out = Channels.newOutputStream(channel);
             LlamaModel model = null;
+            ReferenceLoop loop = null;
             String line;
             while ((line = in.readLine()) != null) {
                 Map<String, Object> request = JSON.std.mapFrom(line);
                 Map<String, Object> answer = new LinkedHashMap<>();
                 try {
-                    if (model == null) {
+                    if (model == null && loop == null) {
                         long start = System.nanoTime();
-                        model = load(request);
+                        if (request.get("ffm_natives") instanceof String natives) {
+                            loop = ReferenceLoop.open(Path.of(natives), Path.of((String) request.get("model")),
+                                    ((Number) request.get("context_size")).intValue(),
+                                    ((Number) request.get("threads")).intValue(),
+                                    ((Number) request.get("batch_size")).intValue());
+                        } else {
+                            model = load(request);
+                        }
                         answer.put("load_ms", (System.nanoTime() - start) / 1e6);
+                    } else if (loop != null) {
+                        run(loop, (String) request.get("prompt"), ((Number) request.get("tokens")).intValue(), answer);
                     } else if (request.get("concurrent") instanceof List<?> prompts) {
                         concurrent(model, prompts, ((Number) request.get("tokens")).intValue(), answer);
                     } else {
@@ -328,6 +353,17 @@ final class RawReference implements PathRunner {
         answer.put("aggregate_tps", completion / seconds);
         answer.put("runs", runs);
         runs.stream().filter(r -> r.get("error") != null).findFirst().ifPresent(r -> answer.put("error", r.get("error")));
+    }
+
+    private static void run(ReferenceLoop loop, String prompt, int tokens, Map<String, Object> answer) {
+        ReferenceLoop.Run r = loop.run(prompt, tokens);
+        answer.put("ttft_ms", r.ttftNanos() / 1e6);
+        answer.put("prompt_tps", r.promptTokensPerSecond());
+        answer.put("decode_tps", r.decodeTokensPerSecond());
+        answer.put("prompt_tokens", r.promptTokens());
+        answer.put("completion_tokens", r.completionTokens());
+        answer.put("finish", "length");
+        answer.put("total_ms", r.totalNanos() / 1e6);
     }
 
     private static void run(LlamaModel model, String prompt, int tokens, Map<String, Object> answer) {

@@ -48,6 +48,17 @@ final class ReportJson {
             cm.put("raw", path(c.raw()));
             cm.put("spi", path(c.spi()));
             cm.put("http", path(c.http()));
+            cm.put("ffm_raw", path(c.ffmRaw()));
+            cm.put("ffm_http", path(c.ffmHttp()));
+            cm.put("ffm_ratios", map(
+                    "decode_ffm_http_over_ffm_raw", num(c.decodeRatio(c.ffmHttp(), c.ffmRaw())),
+                    "prompt_ffm_http_over_ffm_raw", num(c.promptRatio(c.ffmHttp(), c.ffmRaw())),
+                    "paired_decode_ffm_http_over_ffm_raw", num(c.pairedDecodeRatio(c.ffmHttp(), c.ffmRaw())),
+                    "paired_prompt_ffm_http_over_ffm_raw", num(c.pairedPromptRatio(c.ffmHttp(), c.ffmRaw())),
+                    "prompt_ffm_http_over_http", num(c.promptRatio(c.ffmHttp(), c.http())),
+                    "prompt_ffm_raw_over_raw", num(c.promptRatio(c.ffmRaw(), c.raw())),
+                    "decode_ffm_http_over_http", num(c.decodeRatio(c.ffmHttp(), c.http())),
+                    "probe_ttft_overhead_ffm_http_ms", num(c.probeOverheadMs(c.ffmHttp(), c.ffmRaw()))));
             cm.put("ratios", map(
                     "decode_spi_over_raw", num(c.decodeRatio(c.spi())), "decode_http_over_raw", num(c.decodeRatio(c.http())),
                     "prompt_spi_over_raw", num(c.promptRatio(c.spi())), "prompt_http_over_raw", num(c.promptRatio(c.http())),

@@ -31,10 +31,14 @@ final class ReportRenderer {
         b.append("- File: `").append(r.model().path().getFileName()).append("`, ").append(mb(r.model().bytes()))
                 .append(r.model().generated() ? ", written by this run in " + fmt(r.model().generateSeconds(), 1) + " s"
                         : ", reused").append('\n');
-        b.append("- Every generation is greedy (temperature 0, repeat penalty 1, top-k 40, top-p 0.95, min-p 0.05);")
-                .append(" (a) and (b) set ignore_eos, (c) cannot (the wire has no such field)\n\n");
+        b.append("- Every generation is greedy (temperature 0, repeat penalty 1) and ignores end of sequence, so every")
+                .append(" run generates all its tokens\n\n");
 
-        b.append("## Single stream: (a) raw de.kherud:llama, (b) engine SPI + worker process, (c) HTTP + client\n\n");
+        b.append("## Single stream\n\n");
+        b.append("The java-llama.cpp engine (llama.cpp b4916): (a) raw de.kherud:llama in a child JVM, its reference;")
+                .append(" (b) the engine SPI + worker process; (c) HTTP + client. The ffm engine (the current llama.cpp):")
+                .append(" (d) the raw C-API loop through FFM in a child JVM (same library and settings as the engine, no")
+                .append(" scheduler, no worker), its reference; (e) HTTP + client.\n\n");
         b.append("Prompt ").append(r.promptTokens()).append(" tokens (counted by the engine), ").append(o.tokens())
                 .append(" tokens per run, ").append(o.repetitions()).append(o.repetitions() == 1 ? " run" : " runs")
                 .append(" after one warm-up run, 1 slot, context ").append(o.comparisonContext())
@@ -50,7 +54,7 @@ final class ReportRenderer {
                 .append(" load (ms) | runs |\n");
         b.append("|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (Comparison c : r.comparisons()) {
-            for (PathResult p : List.of(c.raw(), c.spi(), c.http())) {
+            for (PathResult p : c.paths()) {
                 b.append("| ").append(c.threads()).append(" | ").append(pathName(p.path())).append(" | ");
                 if (p.error() != null) {
                     b.append("failed: ").append(p.error().replace("|", "/")).append(" | | | | | |\n");
@@ -78,7 +82,23 @@ final class ReportRenderer {
                         .append(Targets.NOTES_RAW_DECODE.get(2)).append(" decode tok/s at 1 / 2 threads.\n");
             }
         }
-        b.append("\nRatios of the medians to (a):\n\n");
+        b.append("\nThe ffm engine against its raw loop (d), and against the java-llama.cpp engine (medians; paired:")
+                .append(" the median of each repetition's ratio):\n\n");
+        b.append("| threads | decode (e)/(d) | decode (e)/(d) paired | prompt (e)/(d) | prompt (e)/(d) paired |")
+                .append(" prompt (d)/(a) | prompt (e)/(c) | decode (d)/(a) | decode (e)/(c) |\n");
+        b.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Comparison c : r.comparisons()) {
+            b.append("| ").append(c.threads())
+                    .append(" | ").append(fmt(c.decodeRatio(c.ffmHttp(), c.ffmRaw()), 3))
+                    .append(" | ").append(fmt(c.pairedDecodeRatio(c.ffmHttp(), c.ffmRaw()), 3))
+                    .append(" | ").append(fmt(c.promptRatio(c.ffmHttp(), c.ffmRaw()), 3))
+                    .append(" | ").append(fmt(c.pairedPromptRatio(c.ffmHttp(), c.ffmRaw()), 3))
+                    .append(" | ").append(fmt(c.promptRatio(c.ffmRaw(), c.raw()), 2))
+                    .append(" | ").append(fmt(c.promptRatio(c.ffmHttp(), c.http()), 2))
+                    .append(" | ").append(fmt(c.decodeRatio(c.ffmRaw(), c.raw()), 2))
+                    .append(" | ").append(fmt(c.decodeRatio(c.ffmHttp(), c.http()), 2)).append(" |\n");
+        }
+        b.append("\nThe java-llama.cpp engine's paths, ratios of the medians to (a):\n\n");
         b.append("| threads | decode (b)/(a) | decode (c)/(a) | prompt (b)/(a) | prompt (c)/(a) | TTFT (b)/(a) | TTFT (c)/(a) |")
                 .append(" TTFT (b)−(a) ms | TTFT (c)−(a) ms |\n");
         b.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -97,15 +117,18 @@ final class ReportRenderer {
                             .map(l -> String.valueOf(l.getFirst().promptTokens())).findFirst().orElse("n/a"))
                     .append(" tokens) and one token, ").append(o.probeRuns())
                     .append(" runs per path, interleaved; short prompts make the overhead of a path visible, which")
-                    .append(" the 512-token prompt's processing time (and its variation) hides.\n\n");
-            b.append("| threads | (a) raw p50 [min–max] ms | (b) engine SPI | (c) HTTP + client | (b)−(a) p50 ms |")
-                    .append(" (c)−(a) p50 ms |\n");
-            b.append("|---:|---:|---:|---:|---:|---:|\n");
+                    .append(" the long prompt's processing time (and its variation) hides.\n\n");
+            b.append("| threads | (a) raw p50 [min–max] ms | (b) engine SPI | (c) HTTP + client | (d) raw FFM loop |")
+                    .append(" (e) ffm HTTP + client | (b)−(a) p50 ms | (c)−(a) p50 ms | (e)−(d) p50 ms |\n");
+            b.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Comparison c : r.comparisons()) {
                 b.append("| ").append(c.threads()).append(" | ").append(range(c.raw().probeTtftMs(), 1)).append(" | ")
                         .append(range(c.spi().probeTtftMs(), 1)).append(" | ").append(range(c.http().probeTtftMs(), 1))
+                        .append(" | ").append(range(c.ffmRaw().probeTtftMs(), 1)).append(" | ")
+                        .append(range(c.ffmHttp().probeTtftMs(), 1))
                         .append(" | ").append(signed(c.probeOverheadMs(c.spi()))).append(" | ")
-                        .append(signed(c.probeOverheadMs(c.http()))).append(" |\n");
+                        .append(signed(c.probeOverheadMs(c.http()))).append(" | ")
+                        .append(signed(c.probeOverheadMs(c.ffmHttp(), c.ffmRaw()))).append(" |\n");
             }
         }
         b.append("\nPaired ratios: the median over repetitions of each repetition's ratio (the paths of a repetition")
@@ -132,9 +155,10 @@ final class ReportRenderer {
                 .append(". Aggregate = completion tokens of all streams over the wall time until the last one ended")
                 .append(" (median [min–max] of the repetitions); time to first token is the client's, queue included;")
                 .append(" queue wait is the done event's timings.queue_ms. p50 and p99 pool every stream of every")
-                .append(" repetition (p99 is nearest-rank, so with few streams it is the maximum). The reference runs")
-                .append(" the same streams through de.kherud:llama in-process with the same slots and threads, its")
-                .append(" repetitions alternating with the HTTP ones.\n\n");
+                .append(" repetition (p99 is nearest-rank, so with few streams it is the maximum). The HTTP streams run")
+                .append(" on the default engine (ffm). The reference runs the same streams through de.kherud:llama")
+                .append(" (llama.cpp b4916) in-process with the same slots and threads, its repetitions alternating")
+                .append(" with the HTTP ones: the old engine's library, not the same one.\n\n");
         b.append("| streams | aggregate tok/s | reference aggregate tok/s | HTTP / reference |")
                 .append(" per-stream decode tok/s (p50) | TTFT p50 (ms) | TTFT p99 (ms) | reference TTFT p50 (ms) |")
                 .append(" queue p50 (ms) | queue p99 (ms) | failed |\n");
@@ -232,6 +256,8 @@ final class ReportRenderer {
             case "raw" -> "(a) raw";
             case "spi" -> "(b) engine SPI";
             case "http" -> "(c) HTTP + client";
+            case RawReference.FFM_PATH -> "(d) raw FFM loop";
+            case "ffm-http" -> "(e) ffm HTTP + client";
             case RawReference.TRAP_PATH -> "(a′) raw, native warm-up";
             default -> path;
         };

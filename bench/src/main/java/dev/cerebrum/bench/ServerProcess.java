@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
     static final String MAIN_CLASS = "dev.cerebrum.server.Main";
-    static final String WORKER_MARKER = "dev.cerebrum.engine.llamacpp.worker.WorkerMain";
+    /** What the command line of a worker of either engine contains. */
+    static final String WORKER_MARKER = "WorkerMain";
+    /** The java-llama.cpp engine's worker, the only one the benchmark's own SPI path starts. */
+    static final String LLAMACPP_WORKER = "dev.cerebrum.engine.llamacpp.worker.WorkerMain";
     private static final Pattern LISTENING = Pattern.compile("listening on http://\\S+:(\\d+)");
     private static final long START_TIMEOUT_SECONDS = 120;
 
@@ -116,6 +119,11 @@ final class ServerProcess implements AutoCloseable {
     /** The model worker process the server started, if one is running. */
     Optional<ProcessHandle> worker() {
         return ProcFs.child(process.pid(), WORKER_MARKER);
+    }
+
+    /** The worker of the model of that name: its private folder, named after the model, is on its command line. */
+    Optional<ProcessHandle> worker(String model) {
+        return ProcFs.child(process.pid(), "/workers/" + model + "-");
     }
 
     /** Stops it as the launcher does (SIGTERM), and kills what is left after a minute. */

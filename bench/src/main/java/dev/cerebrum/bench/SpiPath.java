@@ -55,7 +55,7 @@ final class SpiPath implements PathRunner {
     /** The worker process: the benchmark's only child running the engine's worker. */
     @Override
     public ProcFs.Rss rss() {
-        return ProcFs.child(ProcessHandle.current().pid(), ServerProcess.WORKER_MARKER)
+        return ProcFs.child(ProcessHandle.current().pid(), ServerProcess.LLAMACPP_WORKER)
                 .map(p -> ProcFs.rss(p.pid())).orElse(ProcFs.Rss.UNKNOWN);
     }
 

@@ -14,6 +14,10 @@ final class Targets {
      */
     static final Map<Integer, Double> NOTES_RAW_DECODE = Map.of(1, 7.05, 2, 13.8);
     static final double DECODE_RATIO = 0.97;
+    /** The ffm engine over HTTP against its raw C-API loop, decode and prompt alike. */
+    static final double FFM_RATIO = 0.97;
+    /** The ffm engine's prompt speed over the java-llama.cpp engine's, on Q4_0 at 2 threads. */
+    static final double FFM_OVER_OLD_PROMPT = 1.5;
     static final double PROMPT_RATIO = 0.95;
     static final double TTFT_OVERHEAD_MS = 10;
     static final double CONCURRENCY_GAIN = 1.3;
@@ -37,6 +41,26 @@ final class Targets {
 
     static List<Target> evaluate(BenchReport r) {
         List<Target> out = new ArrayList<>();
+        for (Comparison c : r.comparisons()) {
+            double decode = c.decodeRatio(c.ffmHttp(), c.ffmRaw());
+            out.add(new Target("(e)/(d) decode tokens/s, ffm engine over HTTP vs the raw loop, " + threads(c.threads()),
+                    fmt(decode, 3) + " (paired " + fmt(c.pairedDecodeRatio(c.ffmHttp(), c.ffmRaw()), 3) + ", best runs "
+                            + fmt(c.bestDecodeRatio(c.ffmHttp(), c.ffmRaw()), 3) + ")",
+                    "≥ " + FFM_RATIO, judge(decode, decode >= FFM_RATIO)));
+            double prompt = c.promptRatio(c.ffmHttp(), c.ffmRaw());
+            out.add(new Target("(e)/(d) prompt tokens/s, ffm engine over HTTP vs the raw loop, " + threads(c.threads()),
+                    fmt(prompt, 3) + " (paired " + fmt(c.pairedPromptRatio(c.ffmHttp(), c.ffmRaw()), 3) + ", best runs "
+                            + fmt(c.bestPromptRatio(c.ffmHttp(), c.ffmRaw()), 3) + ")",
+                    "≥ " + FFM_RATIO, judge(prompt, prompt >= FFM_RATIO)));
+        }
+        r.comparisons().stream().filter(c -> c.threads() == 2).findFirst().ifPresent(c -> {
+            double gain = c.promptRatio(c.ffmHttp(), c.http());
+            out.add(new Target("(e)/(c) prompt tokens/s, ffm vs java-llama.cpp engine over HTTP, "
+                    + r.model().fileType() + ", 2 threads", fmt(gain, 2) + "× (" + fmt(c.ffmHttp().promptTokensPerSecond()
+                    .median(), 1) + " vs " + fmt(c.http().promptTokensPerSecond().median(), 1) + " tok/s; raw (d)/(a) "
+                    + fmt(c.promptRatio(c.ffmRaw(), c.raw()), 2) + "×)",
+                    "≥ " + FFM_OVER_OLD_PROMPT + "×", judge(gain, gain >= FFM_OVER_OLD_PROMPT)));
+        });
         for (Comparison c : r.comparisons()) {
             double ratio = c.decodeRatio(c.http());
             out.add(new Target("(c)/(a) decode tokens/s, " + threads(c.threads()), fmt(ratio, 3) + " (paired "

@@ -29,6 +29,10 @@ class ReportTest {
                 List.of(run(1004, 6.9), run(1010, 7.0), run(1008, 7.1)), null);
         PathResult http = new PathResult("http", 1, 1600, 1_320_000_000L,
                 List.of(run(1020, 6.5), run(1030, 6.6), run(1025, 6.7)), null);
+        PathResult ffmRaw = new PathResult(RawReference.FFM_PATH, 1, 400, 1_900_000_000L,
+                List.of(run(400, 10.0), run(410, 10.2), run(405, 9.8)), null);
+        PathResult ffmHttp = new PathResult("ffm-http", 1, 700, 1_950_000_000L,
+                List.of(run(410, 9.9), run(415, 10.0), run(420, 9.7)), null);
         ConcurrencyLevel one = new ConcurrencyLevel(1, List.of(10.0, 10.0), List.of(
                 new RunSample(100, 320, 10, 32, 64, "length", 6500, 0.5),
                 new RunSample(110, 290, 10, 32, 64, "length", 6500, 0.7)), 0, null, List.of(10.0), List.of(
@@ -49,7 +53,7 @@ class ReportTest {
         return new BenchReport("2026-11-25T17:00:00Z",
                 new Machine("AMD EPYC", 2, "avx2", 24L << 30, "Linux 6.1", "OpenJDK 25", "1.00 0.50 0.20"),
                 options, new ModelFile(Path.of("/x/models/m.gguf"), 1_170_000_000L, false, 0, "a shape"), 512, 33,
-                List.of(new Comparison(1, raw, spi, http)),
+                List.of(new Comparison(1, raw, spi, http, ffmRaw, ffmHttp)),
                 new PathResult(RawReference.TRAP_PATH, 1, 900, -1, List.of(run(1000, 5.0)), null),
                 List.of(one, four), memory,
                 new ColdStart(List.of(2500.0, 2300.0, 2400.0), List.of(2000.0, 1900.0, 2100.0), null), phases, 605,
@@ -108,13 +112,41 @@ class ReportTest {
     }
 
     @Test
+    void ffmTargets_compareTheEngineOverHttpWithItsRawLoop_andWithTheOldEngine() {
+        Map<String, Targets.Target> byName = new LinkedHashMap<>();
+        for (Targets.Target t : Targets.evaluate(report())) {
+            byName.put(t.name(), t);
+        }
+        // decode (e)/(d): 9.9 / 10.0; paired 9.9/10.0, 10.0/10.2, 9.7/9.8 -> 0.990; best 10.0/10.2
+        assertEquals(new Targets.Target("(e)/(d) decode tokens/s, ffm engine over HTTP vs the raw loop, 1 thread",
+                "0.990 (paired 0.990, best runs 0.980)", "≥ 0.97", true),
+                byName.get("(e)/(d) decode tokens/s, ffm engine over HTTP vs the raw loop, 1 thread"));
+        // prompt (e)/(d): 512/0.415 over 512/0.405 = 0.976
+        assertEquals(true, byName.get("(e)/(d) prompt tokens/s, ffm engine over HTTP vs the raw loop, 1 thread").met());
+        assertTrue(ReportRenderer.markdown(report()).contains("| 1 | 0.990 | 0.990 | 0.976 | "), ReportRenderer.markdown(report()));
+
+        // at 2 threads the ffm engine's prompt speed is compared with the old engine's: 1025 / 415 ms TTFT = 2.47x
+        BenchReport r = report();
+        Comparison c = r.comparisons().getFirst();
+        Comparison two = new Comparison(2, c.raw(), c.spi(), c.http(), c.ffmRaw(), c.ffmHttp());
+        BenchReport atTwo = new BenchReport(r.startedAt(), r.machine(), r.options(), r.model(), r.promptTokens(),
+                r.concurrencyPromptTokens(), List.of(two), r.trapCheck(), r.concurrency(), r.memory(), r.coldStart(),
+                r.phases(), r.totalSeconds(), r.loadAverageEnd(), r.notes());
+        Targets.Target gain = Targets.evaluate(atTwo).stream()
+                .filter(t -> t.name().startsWith("(e)/(c) prompt tokens/s")).findFirst().orElseThrow();
+        assertEquals(true, gain.met());
+        assertTrue(gain.measured().startsWith("2.47× (1233.7 vs 499.5 tok/s; raw (d)/(a) 2.47×)"), gain.measured());
+    }
+
+    @Test
     void ttftTarget_isDecidedByTheLatencyProbe_whenItRan() {
         // given the long-prompt medians differ by 25 ms, but the probe's by 4 ms
         BenchReport r = report();
         Comparison c = r.comparisons().getFirst();
         List<RunSample> rawProbes = List.of(run(100, 1), run(102, 1), run(104, 1));
         List<RunSample> httpProbes = List.of(run(110, 1), run(106, 1), run(105, 1));
-        Comparison probed = new Comparison(1, withProbes(c.raw(), rawProbes), c.spi(), withProbes(c.http(), httpProbes));
+        Comparison probed = new Comparison(1, withProbes(c.raw(), rawProbes), c.spi(), withProbes(c.http(), httpProbes),
+                c.ffmRaw(), c.ffmHttp());
         BenchReport withProbe = new BenchReport(r.startedAt(), r.machine(), r.options(), r.model(), r.promptTokens(),
                 r.concurrencyPromptTokens(), List.of(probed), r.trapCheck(), r.concurrency(), r.memory(), r.coldStart(),
                 r.phases(), r.totalSeconds(), r.loadAverageEnd(), r.notes());
@@ -126,7 +158,8 @@ class ReportTest {
         // then
         assertEquals(new Targets.Target("(c) − (a) time to first token at p50, 1 thread",
                 "4.0 ms (latency probe; 512-token prompt: 25.0 ms)", "≤ 10 ms", true), t);
-        assertTrue(ReportRenderer.markdown(withProbe).contains("| 1 | 102.0 [100.0–104.0] | n/a | 106.0 [105.0–110.0] | n/a | +4.0 |"));
+        assertTrue(ReportRenderer.markdown(withProbe).contains(
+                "| 1 | 102.0 [100.0–104.0] | n/a | 106.0 [105.0–110.0] | n/a | n/a | n/a | +4.0 | n/a |"));
     }
 
     private static PathResult withProbes(PathResult p, List<RunSample> probes) {
@@ -139,10 +172,11 @@ class ReportTest {
         Comparison c = r.comparisons().getFirst();
         BenchReport failed = new BenchReport(r.startedAt(), r.machine(), r.options(), r.model(), r.promptTokens(),
                 r.concurrencyPromptTokens(), List.of(new Comparison(1, c.raw(), c.spi(),
-                PathResult.failed("http", 1, "no server"))), r.trapCheck(), List.of(), MemoryResult.NONE, ColdStart.NONE,
+                PathResult.failed("http", 1, "no server"), c.ffmRaw(), PathResult.failed("ffm-http", 1, "no server"))),
+                r.trapCheck(), List.of(), MemoryResult.NONE, ColdStart.NONE,
                 r.phases(), r.totalSeconds(), r.loadAverageEnd(), r.notes());
         for (Targets.Target t : Targets.evaluate(failed)) {
-            if (!t.name().startsWith("(a)")) {
+            if (!t.name().startsWith("(a)") && !t.name().startsWith("idle")) {
                 assertNull(t.met(), t.name());
             }
         }
@@ -164,7 +198,9 @@ class ReportTest {
         assertNull(run.get("queue_ms"));
         Map<?, ?> memory = (Map<?, ?>) json.get("memory");
         assertEquals(150_000_000L, ((Number) memory.get("server_idle_rss_bytes")).longValue());
-        assertEquals(6, ((List<?>) json.get("targets")).size());
+        assertEquals(8, ((List<?>) json.get("targets")).size());
+        Map<?, ?> ffm = (Map<?, ?>) first.get("ffm_ratios");
+        assertEquals(9.9 / 10.0, ((Number) ffm.get("decode_ffm_http_over_ffm_raw")).doubleValue(), 1e-9);
     }
 
     @Test

@@ -67,6 +67,8 @@ public final class LauncherSettings {
         out.put("start_timeout", Integer.toString(SettingsTable.START_TIMEOUT.read(vars)));
         Integer stop = SettingsTable.STOP_TIMEOUT.readIfSet(vars);
         out.put("stop_timeout", Long.toString(stop != null ? stop : grace + 15));
+        String natives = SettingsTable.LLAMA_NATIVES_DIR.read(vars);
+        out.put("llama_natives_dir", natives == null ? "" : workDir.resolve(natives).normalize().toString());
         String javaOpts = SettingsTable.JAVA_OPTS.read(vars);
         out.put("java_opts", javaOpts == null ? "" : javaOpts);
         return out;

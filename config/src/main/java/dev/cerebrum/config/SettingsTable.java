@@ -152,8 +152,22 @@ public final class SettingsTable {
 
     // --- Engine and model workers ---
     /** The inference engine. */
-    public static final Setting.Text ENGINE = text("CEREBRUM_ENGINE", "llamacpp", Group.ENGINE, Use.SERVER,
-            "the inference engine to use (by `ServiceLoader` name)");
+    public static final Setting.Text ENGINE = text("CEREBRUM_ENGINE", "ffm", Group.ENGINE, Use.SERVER,
+            "the default engine, for models whose registry entry names none (`engine:`): `ffm`, the current"
+                    + " llama.cpp through FFM (Qwen3, gpt-oss, GLM-4.x ...), or `llamacpp`, java-llama.cpp with"
+                    + " llama.cpp b4916 (March 2025). Without the ffm engine's libraries the server serves with"
+                    + " `llamacpp` and logs which models need `ffm`");
+    /** The folder of the ffm engine's llama.cpp libraries. */
+    public static final Setting.Text LLAMA_NATIVES_DIR = new Setting.Text(new About("CEREBRUM_LLAMA_NATIVES_DIR",
+            Group.ENGINE, Use.SHARED, false, "the folder of the ffm engine's llama.cpp libraries; unset = the cache"
+            + " `engine-ffm/natives/fetch-natives.sh` fills (`$CEREBRUM_LLAMA_CACHE/<version>/linux-x64`), which"
+            + " the launcher fetches with npm when it is missing. The container image sets `/app/natives`",
+            "the launcher's cache", ""), null, false);
+    /** Where the fetched llama.cpp libraries are cached. */
+    public static final Setting.Text LLAMA_CACHE = new Setting.Text(new About("CEREBRUM_LLAMA_CACHE",
+            Group.ENGINE, Use.SHARED, true, "where `fetch-natives.sh` (run by the launcher) caches the ffm engine's"
+            + " llama.cpp libraries, one folder per version and platform (environment only)",
+            "`~/.cache/cerebrum/llama.cpp`", null), null, false);
     /** How often the watchdog pings each model worker. */
     public static final Setting.Seconds WORKER_PING_INTERVAL = seconds("CEREBRUM_WORKER_PING_INTERVAL_SECONDS",
             Duration.parse(EngineProperties.DEFAULT_WORKER_PING_INTERVAL), Duration.ZERO, false, HOUR,
@@ -183,8 +197,8 @@ public final class SettingsTable {
             "where `backend.log` goes (rotated at 10 MB, 5 files kept), and `console.log` of `./cerebrum start`");
     /** The engine's work directory and the launcher's pid file. */
     public static final Setting.Text RUN_DIR = text("CEREBRUM_RUN_DIR", "run", Group.FILES, Use.SHARED,
-            "engine work folder (sockets, worker temp folders, the extracted native library) and the launcher's"
-                    + " pid file");
+            "engine work folders, one per engine (`run/ffm`, `run/llamacpp`: sockets, worker temp folders, the"
+                    + " extracted native library) and the launcher's pid file");
     /** How long running requests may finish on SIGTERM. */
     public static final Setting.Seconds SHUTDOWN_GRACE = positiveSeconds("CEREBRUM_SHUTDOWN_GRACE_SECONDS",
             Duration.ofSeconds(30), Group.FILES, Use.SHARED,
@@ -233,7 +247,7 @@ public final class SettingsTable {
             MIN_FREE_RAM_MB, MAX_LOADED_MODELS, IDLE_UNLOAD_MINUTES, IDLE_CHECK,
             MODELS_FILE, MODELS_DIR, CTX_SIZE, PARALLEL, LOAD_TIMEOUT,
             QUEUE_SIZE, QUEUE_TIMEOUT, RETRY_AFTER,
-            ENGINE, WORKER_PING_INTERVAL, WORKER_PING_TIMEOUT, WORKER_STALL_TIMEOUT, WORKER_STALL_PER_PROMPT_TOKEN,
+            ENGINE, LLAMA_NATIVES_DIR, LLAMA_CACHE, WORKER_PING_INTERVAL, WORKER_PING_TIMEOUT, WORKER_STALL_TIMEOUT, WORKER_STALL_PER_PROMPT_TOKEN,
             LOG_DIR, RUN_DIR, SHUTDOWN_GRACE, CONFIG_FILE, ENV_FILE,
             JAVA_OPTS, START_TIMEOUT, STOP_TIMEOUT, HOME, NO_BUILD, JVM_DIR);
 

@@ -16,21 +16,37 @@ public final class GgufInspector {
     private GgufInspector() {
     }
 
-    /** What the file says about itself and the RAM it needs for {@code contextSize} tokens in {@code parallel} slots. */
+    /**
+     * What the file says about itself and the RAM b4916 needs for {@code contextSize} tokens in {@code parallel}
+     * slots.
+     */
     public static ModelInfo inspect(Path file, int contextSize, int parallel) {
-        return info(GgufReader.read(file), contextSize, parallel);
+        return inspect(file, contextSize, parallel, MemoryEstimator.LlamaBuild.B4916);
     }
 
-    static ModelInfo info(GgufFile gguf, int contextSize, int parallel) {
+    /** What the file says about itself and the RAM {@code build} needs for the context and slots. */
+    public static ModelInfo inspect(Path file, int contextSize, int parallel, MemoryEstimator.LlamaBuild build) {
+        return info(GgufReader.read(file), contextSize, parallel, build);
+    }
+
+    static ModelInfo info(GgufFile gguf, int contextSize, int parallel, MemoryEstimator.LlamaBuild build) {
         return new ModelInfo(gguf.architecture(), gguf.contextLength(), gguf.embeddingLength(), gguf.blockCount(),
                 gguf.headCount(), gguf.headCountKv(), gguf.vocabSize(), gguf.fileType(), gguf.fileSize(),
-                MemoryEstimator.estimate(gguf, contextSize, parallel));
+                MemoryEstimator.estimate(gguf, contextSize, parallel, MemoryEstimator.DEFAULT_UBATCH, build));
     }
 
-    /** A human-readable report: the model's hyper-parameters, its metadata (large arrays summarised) and the estimate. */
+    /** The report of {@link #describe(Path, int, int, MemoryEstimator.LlamaBuild)} with b4916's estimate. */
     public static String describe(Path file, int contextSize, int parallel) {
+        return describe(file, contextSize, parallel, MemoryEstimator.LlamaBuild.B4916);
+    }
+
+    /**
+     * A human-readable report: the model's hyper-parameters, its metadata (large arrays summarised) and the
+     * estimate of {@code build}.
+     */
+    public static String describe(Path file, int contextSize, int parallel, MemoryEstimator.LlamaBuild build) {
         GgufFile gguf = GgufReader.read(file);
-        ModelInfo info = info(gguf, contextSize, parallel);
+        ModelInfo info = info(gguf, contextSize, parallel, build);
         StringBuilder b = new StringBuilder();
         line(b, "file", gguf.fileName() + " (" + mib(gguf.fileSize()) + ", GGUF v" + gguf.version() + ")");
         line(b, "architecture", info.architecture());
@@ -43,8 +59,10 @@ public final class GgufInspector {
         line(b, "tensors", gguf.tensors().size() + " (" + mib(gguf.tensorBytes()) + ")");
         MemoryEstimate e = info.estimate();
         b.append("\nestimated RAM for context ").append(contextSize == 0 ? info.trainedContext() : contextSize)
-                .append(", ").append(parallel).append(parallel == 1 ? " slot" : " slots").append(":\n");
-        line(b, "  weights", mib(e.weightsBytes()));
+                .append(", ").append(parallel).append(parallel == 1 ? " slot" : " slots").append(" (llama.cpp ")
+                .append(build == MemoryEstimator.LlamaBuild.B4916 ? "b4916" : "of the ffm engine").append("):\n");
+        long repacked = e.weightsBytes() - gguf.tensorBytes();
+        line(b, "  weights", mib(e.weightsBytes()) + (repacked > 0 ? " (incl. " + mib(repacked) + " repacked copy)" : ""));
         line(b, "  KV cache", mib(e.kvCacheBytes()));
         line(b, "  compute", mib(e.computeBytes()) + " (incl. " + mib(MemoryEstimator.RUNTIME_OVERHEAD_BYTES) + " runtime)");
         line(b, "  total", mib(e.totalBytes()));

@@ -117,6 +117,22 @@ public final class SuccessorModel {
         write(file, shape, Vocabularies.spmChatMl(), GgmlType.F32, next, CHATML_TEMPLATE);
     }
 
+    /**
+     * Writes the llama model with a trained context of {@code contextLength} tokens: the same weights and known
+     * answers, but room for long generations (llama.cpp accepts a context of at most 4× the trained one). With
+     * {@code ignore_eos} such a model generates for as long as its slot allows, ever slower as the context fills,
+     * which fault tests use to keep a stream running.
+     *
+     * @throws IllegalArgumentException when the length is not positive
+     */
+    public static void writeWithContext(Path file, int contextLength) {
+        ModelShape s = LLAMA;
+        ModelShape shape = new ModelShape(s.blockCount(), s.embeddingLength(), s.feedForwardLength(), s.headCount(),
+                s.headCountKv(), s.vocabSize(), contextLength);
+        write(file, shape, Vocabularies.spm(shape.vocabSize()), GgmlType.F32, successors(Architecture.LLAMA, shape.vocabSize()),
+                null);
+    }
+
     /** Writes the llama model with its matrices encoded as {@code type}; the margin of the logits survives Q4_0. */
     static void write(Path file, GgmlType type) {
         write(file, Architecture.LLAMA, type);

@@ -81,7 +81,7 @@ class GgufInspectorTest {
         assertTrue(text.contains("tokenizer.ggml.tokens = [STRING x 286]"), text);
         assertTrue(text.contains("general.architecture = \"llama\""), text);
         assertTrue(text.contains("llama.block_count = 1"), text);
-        assertTrue(text.matches("(?s).*estimated RAM for context 512, 1 slot:.*total: +[0-9.]+ MiB.*"), text);
+        assertTrue(text.matches("(?s).*estimated RAM for context 512, 1 slot \\(llama.cpp b4916\\):.*total: +[0-9.]+ MiB.*"), text);
         assertFalse(text.contains(dir.toString()), "no absolute path");
     }
 }

@@ -146,6 +146,38 @@ class MemoryEstimatorTest {
         assertEquals(mask + logits + activations + output + MemoryEstimator.RUNTIME_OVERHEAD_BYTES, e.computeBytes());
     }
 
+    @Test
+    void current_countsTheRepackedCopyOfQ4_0Matrices_butNotTheEmbeddingTable() {
+        // given a Q4_0 model: every matrix but the token embedding is multiplied, and has rows in eights
+        Path q4 = dir.resolve("q4.gguf");
+        RandomModel.write(q4, new ModelShape(2, 128, 256, 4, 2, 1000, 256), GgmlType.Q4_0, 1);
+        GgufFile file = GgufReader.read(q4);
+        long matrices = file.tensors().stream()
+                .filter(t -> t.type() == GgmlType.Q4_0 && !t.name().equals("token_embd.weight"))
+                .mapToLong(GgufFile.TensorInfo::byteSize).sum();
+
+        // then x86-64 keeps a second copy of exactly those, and the current estimate's weights include it
+        assertTrue(matrices > 0);
+        assertEquals(matrices, MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.X86_64));
+        assertEquals(0, MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.OTHER));
+        assertEquals(file.tensorBytes() + MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.current()),
+                MemoryEstimator.estimate(file, 512, 1, 512, MemoryEstimator.LlamaBuild.CURRENT).weightsBytes());
+        assertEquals(matrices, MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.X86_64,
+                MemoryEstimator.LlamaBuild.B4916), "b4916 repacks Q4_0 too");
+    }
+
+    @Test
+    void current_repacksQ8_0OnArmOnly() {
+        Path q8 = dir.resolve("q8.gguf");
+        RandomModel.write(q8, new ModelShape(2, 128, 256, 4, 2, 1000, 256), GgmlType.Q8_0, 1);
+        GgufFile file = GgufReader.read(q8);
+
+        assertEquals(0, MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.X86_64));
+        assertTrue(MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.AARCH64) > 0);
+        assertEquals(0, MemoryEstimator.repackedBytes(file, MemoryEstimator.CpuFamily.AARCH64,
+                MemoryEstimator.LlamaBuild.B4916), "b4916 has no Q8_0 repacking");
+    }
+
     private static double mib(long bytes) {
         return bytes / 1048576.0;
     }

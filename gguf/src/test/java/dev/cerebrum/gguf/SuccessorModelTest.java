@@ -51,6 +51,23 @@ class SuccessorModelTest {
         assertEquals(2, read.metadata().get("tokenizer.ggml.eos_token_id").asLong());
     }
 
+    @Test
+    void withContext_changesOnlyTheTrainedContext() throws IOException {
+        Path plain = dir.resolve("plain.gguf");
+        Path longer = dir.resolve("longer.gguf");
+        SuccessorModel.write(plain);
+        SuccessorModel.writeWithContext(longer, 32768);
+
+        GgufFile a = GgufReader.read(plain);
+        GgufFile b = GgufReader.read(longer);
+        assertEquals(32768, b.contextLength());
+        assertEquals(a.tensors(), b.tensors());
+        java.util.Map<String, GgufValue> others = new java.util.HashMap<>(b.metadata());
+        others.put("llama.context_length", a.metadata().get("llama.context_length"));
+        assertEquals(a.metadata(), others);
+        assertEquals(Files.size(plain), Files.size(longer));
+    }
+
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "Q8_0", "Q4_0"})
     void argmaxAfterEachLetter_isTheNextLetter_andAfterZEndOfSequence(GgmlType type) throws IOException {

@@ -97,7 +97,8 @@ final class DescriptorExhaustionPart implements Part {
                     served, idle.size(), ATTACKER_ADDRESSES, refused, healthMs, inferenceMs,
                     lost ? "lost" : "never lost");
             context.say("%s", figures);
-            return PartResult.of(name(), tried, figures, problems, Duration.ofNanos(System.nanoTime() - start));
+            return PartResult.of(name(), tried, figures, problems, Duration.ofNanos(System.nanoTime() - start))
+                    .withHeadline(String.format("the listener outlived %,d idle connections", idle.size()));
         }
     }
 

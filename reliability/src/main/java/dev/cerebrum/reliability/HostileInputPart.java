@@ -59,7 +59,8 @@ final class HostileInputPart implements Part {
             if (problems.stream().anyMatch(p -> p.contains("/health answered"))) {
                 figures = inputs.size() + " kinds, " + problems.size() + " problems (" + summary(byStatus) + ")";
             }
-            return PartResult.of(name(), tried, figures, problems, Duration.ofNanos(System.nanoTime() - start));
+            return PartResult.of(name(), tried, figures, problems, Duration.ofNanos(System.nanoTime() - start))
+                    .withHeadline(inputs.size() + " kinds of hostile input tried");
         }
     }
 

@@ -110,7 +110,9 @@ final class LoadPart implements Part {
                     before.rssMb(), after.rssMb(), peak.rssMb(), before.descriptors(), after.descriptors(),
                     before.threads(), after.threads());
             context.say("%s", figures);
-            return PartResult.of(name(), tried, figures, problems, Duration.ofNanos(System.nanoTime() - start));
+            return PartResult.of(name(), tried, figures, problems, Duration.ofNanos(System.nanoTime() - start))
+                    .withHeadline(String.format("load held (%,d requests from %d clients, no wrong answer)",
+                            tally.requests.sum(), clients));
         }
     }
 

@@ -28,11 +28,17 @@ final class Report {
         return b.toString();
     }
 
-    /** One line: load held, faults survived, inputs tried, nothing lost, or what did not hold. */
+    /**
+     * One line: the headlines of the parts (load held, faults survived, inputs and grammars tried, nothing lost),
+     * or what did not hold.
+     */
     static String verdict(List<PartResult> results) {
         List<String> failed = results.stream().filter(r -> !r.held()).map(PartResult::part).toList();
-        return failed.isEmpty() ? "Every part held: nothing lost, no wrong answer, the server alive throughout."
-                : "Did not hold: " + String.join(", ", failed) + ".";
+        if (!failed.isEmpty()) {
+            return "Did not hold: " + String.join(", ", failed) + ".";
+        }
+        List<String> headlines = results.stream().map(PartResult::headline).filter(h -> !h.isEmpty()).toList();
+        return "Every part held" + (headlines.isEmpty() ? "" : ": " + String.join("; ", headlines)) + ".";
     }
 
     /** The table for the console. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,11 +36,20 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final int port;
+    private final Map<String, String> settings;
+    /** What every worker's command line holds: its folder under this server's run folder. */
+    private final String workerFolders;
+    private final Thread console;
 
-    private ServerProcess(Process process, Path dir, int port) {
+    private ServerProcess(Process process, Thread console, Path dir, int port, Map<String, String> settings)
+            throws IOException {
         this.process = process;
+        this.console = console;
         this.dir = dir;
         this.port = port;
+        this.settings = Map.copyOf(settings);
+        // The server resolves its run folder against its working directory as the OS reports it.
+        this.workerFolders = dir.toRealPath().resolve("run").resolve("workers") + "/";
     }
 
     /** A server to be started in {@code dir}. */
@@ -89,9 +99,11 @@ final class ServerProcess implements AutoCloseable {
             env.putAll(settings);
             Process process = pb.start();
             CompletableFuture<Integer> port = new CompletableFuture<>();
-            Thread.ofPlatform().daemon().name("server-console").start(() -> copyConsole(process, port));
+            Thread console = Thread.ofPlatform().daemon().name("server-console")
+                    .start(() -> copyConsole(process, port));
             try {
-                return new ServerProcess(process, dir, port.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+                return new ServerProcess(process, console, dir, port.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                        settings);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
@@ -141,6 +153,65 @@ final class ServerProcess implements AutoCloseable {
 
     boolean alive() {
         return process.isAlive();
+    }
+
+    /** The settings it was started with (beyond these, the defaults apply). */
+    Map<String, String> settings() {
+        return settings;
+    }
+
+    /**
+     * Its live model worker processes, found by their folders under its run folder rather than as its children,
+     * so that a worker that outlived the server is found too.
+     */
+    List<ProcessHandle> workers() {
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(workerFolders)).orElse(false))
+                .toList();
+    }
+
+    /** The live worker of {@code model}, when there is exactly one. */
+    Optional<ProcessHandle> worker(String model) {
+        List<ProcessHandle> of = workers().stream()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(workerFolders + model + "-")).orElse(false))
+                .toList();
+        return of.size() == 1 ? Optional.of(of.getFirst()) : Optional.empty();
+    }
+
+    /**
+     * How a stop ended.
+     *
+     * @param status the exit status, or -1 when it had not exited within the wait (it was then killed)
+     * @param millis from the signal to the exit, or to the end of the wait
+     */
+    record Exit(int status, long millis) {
+    }
+
+    /**
+     * Sends SIGTERM, as the launcher and systemd do, and waits for the exit and the last console line; kills it
+     * when the wait runs out.
+     */
+    Exit terminate(Duration wait) throws InterruptedException {
+        long start = System.nanoTime();
+        // Through the handle: Process.destroy() would also close the pipe the console is read from.
+        process.toHandle().destroy();
+        boolean exited = process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (!exited) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        console.join(5_000);
+        return new Exit(exited ? process.exitValue() : -1, millis);
+    }
+
+    /** What it wrote to stdout and stderr so far. */
+    String console() {
+        try {
+            return Files.readString(dir.resolve("console.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Its memory, descriptors and threads now. */

@@ -10,7 +10,8 @@ final class Suite {
      * Every part of the suite. A new part is a class of its own, implementing {@link Part}, added here; the
      * tests then run its quick profile too ({@code QuickSuiteIT}).
      */
-    static final List<Part> PARTS = List.of(new LoadPart(), new DescriptorExhaustionPart(), new HostileInputPart());
+    static final List<Part> PARTS = List.of(new LoadPart(), new DescriptorExhaustionPart(), new HostileInputPart(),
+            new HostileGrammarPart(), new FaultsPart());
 
     private Suite() {
     }

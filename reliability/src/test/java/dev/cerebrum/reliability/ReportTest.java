@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,9 +27,19 @@ class ReportTest {
     }
 
     @Test
+    void verdict_whenEveryPartHeld_joinsTheirHeadlines() {
+        PartResult faults = PartResult.of("faults", "4 faults", "...", List.of(), Duration.ofSeconds(20))
+                .withHeadline("4 of 4 faults survived, nothing lost");
+
+        assertEquals("Every part held: load held; 4 of 4 faults survived, nothing lost.",
+                Report.verdict(List.of(HELD.withHeadline("load held"), faults)));
+        assertEquals("Every part held.", Report.verdict(List.of(HELD)));
+    }
+
+    @Test
     void aResultHolds_exactlyWhenItHasNoProblem() {
         assertTrue(HELD.held());
-        assertThrows(IllegalArgumentException.class, () -> new PartResult("x", "y", true, "z", List.of("p"),
+        assertThrows(IllegalArgumentException.class, () -> new PartResult("x", "y", true, "z", "", List.of("p"),
                 Duration.ZERO));
     }
 }

@@ -1,6 +1,5 @@
 package dev.cerebrum.guard;
 
-import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
 
@@ -25,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * refusing.
  */
 final class Loader {
-    private final InferenceEngine engine;
+    private final Engines engines;
     private final Residents residents;
     private final GuardSettings settings;
     private final ModelInspector inspector;
@@ -38,10 +37,10 @@ final class Loader {
     private final ReentrantLock loadLock = new ReentrantLock(true);
     private final ExecutorService executor = Executors.newCachedThreadPool(ModelManager.daemon("cerebrum-loader"));
 
-    Loader(InferenceEngine engine, Residents residents, GuardSettings settings, ModelInspector inspector,
+    Loader(Engines engines, Residents residents, GuardSettings settings, ModelInspector inspector,
            AdmissionPolicy policy, HostMonitor host, Unloader unloader, GuardMeters meters, Refusals refusals,
            Clock clock) {
-        this.engine = engine;
+        this.engines = engines;
         this.residents = residents;
         this.settings = settings;
         this.inspector = inspector;
@@ -139,7 +138,7 @@ final class Loader {
     /** Loads the model and makes it ready; a model loaded while the guard closed is unloaded at once. */
     private LoadedModel load(Resident r, ModelSpec spec) {
         long start = System.nanoTime();
-        LoadedModel model = engine.load(spec);
+        LoadedModel model = engines.engineFor(r.entry).load(spec);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         long rss = residentBytes(r.name, model);
         boolean keep;

@@ -2,6 +2,7 @@ package dev.cerebrum.guard;
 
 import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InvalidModelException;
+import dev.cerebrum.engine.ModelInfo;
 import dev.cerebrum.engine.ModelSpec;
 
 import java.util.Objects;
@@ -9,15 +10,16 @@ import java.util.Optional;
 
 /**
  * Looks at a model's file before it is loaded: first the file itself (present, a regular file, readable),
- * then the engine's reading of it and its RAM estimate. A file found broken makes the entry
+ * then its engine's reading of it and its RAM estimate, and whether that engine can load the file's architecture.
+ * A file found broken makes the entry
  * {@link ModelEntry.Broken}; the entry is inspected again when the file changes (it appears, or its size,
  * modification time or inode differ), so a restored file is served without a restart.
  */
 final class ModelInspector {
-    private final InferenceEngine engine;
+    private final Engines engines;
 
-    ModelInspector(InferenceEngine engine) {
-        this.engine = Objects.requireNonNull(engine, "engine");
+    ModelInspector(Engines engines) {
+        this.engines = Objects.requireNonNull(engines, "engines");
     }
 
     /**
@@ -76,9 +78,10 @@ final class ModelInspector {
         if (fault.isPresent()) {
             throw broken(r, spec, fault.get().problem(), fault.get().reason(), stamp);
         }
-        long estimate;
+        InferenceEngine engine = engines.engineFor(entry);
+        ModelInfo info;
         try {
-            estimate = engine.inspect(spec).estimate().totalBytes();
+            info = engine.inspect(spec);
         } catch (InvalidModelException e) {
             String file = ModelRegistry.fileName(spec.path());
             String detail = Safe.message(e.getMessage());
@@ -90,8 +93,22 @@ final class ModelInspector {
         } catch (RuntimeException e) {
             // Not a verdict on the file: the load itself will say what is wrong.
             GuardLog.warning(r.name, "the model file could not be inspected; its load will tell", e);
-            estimate = -1;
+            info = null;
         }
+        if (info != null && !engine.supportsArchitecture(info.architecture())) {
+            String needed = engines.unavailableSupporting(info.architecture()).orElse(null);
+            r.lock.lock();
+            try {
+                r.neededEngine = needed;
+            } finally {
+                r.lock.unlock();
+            }
+            throw broken(r, spec, ModelEntry.Problem.UNSUPPORTED_ARCHITECTURE, "model file '"
+                    + ModelRegistry.fileName(spec.path()) + "' has the architecture '" + info.architecture()
+                    + "', which the " + engine.name() + " engine (" + engine.version() + ") cannot load; "
+                    + engines.whoCanLoad(info.architecture(), engine.name()), stamp);
+        }
+        long estimate = info == null ? -1 : info.estimate().totalBytes();
         r.lock.lock();
         try {
             if (estimate >= 0) {
@@ -117,7 +134,7 @@ final class ModelInspector {
             ModelEntry before = r.entry;
             changed = !(before instanceof ModelEntry.Broken b && b.problem() == problem && b.reason().equals(reason));
             r.entry = new ModelEntry.Broken(r.name, problem, reason, Optional.of(spec), before.idleUnloadMinutes(),
-                    before.pinned());
+                    before.pinned(), before.engine());
             r.brokenStamp = stamp;
         } finally {
             r.lock.unlock();

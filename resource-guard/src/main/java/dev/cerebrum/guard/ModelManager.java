@@ -47,19 +47,20 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
     private final StatusView status;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("cerebrum-guard"));
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Engines engines;
 
-    private ModelManager(InferenceEngine engine, ModelRegistry registry, GuardSettings settings, HostProbe probe,
+    private ModelManager(Engines engines, ModelRegistry registry, GuardSettings settings, HostProbe probe,
                          Clock clock) {
-        Objects.requireNonNull(engine, "engine");
+        this.engines = Objects.requireNonNull(engines, "engines");
         Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.residents = new Residents(registry);
+        this.residents = new Residents(ModelRegistry.of(registry.entries().stream().map(engines::check).toList()));
         this.host = new HostMonitor(probe);
         this.policy = new AdmissionPolicy(settings);
         this.meters = new GuardMeters(residents.all(), refusals, host);
-        this.inspector = new ModelInspector(engine);
+        this.inspector = new ModelInspector(engines);
         this.unloader = new Unloader(residents, settings, clock);
-        this.loader = new Loader(engine, residents, settings, inspector, policy, host, unloader, meters, refusals,
+        this.loader = new Loader(engines, residents, settings, inspector, policy, host, unloader, meters, refusals,
                 clock);
         this.slots = new Slots(residents, settings, scheduler, meters, loader, clock);
         this.admission = new Admission(residents, settings, policy, host, refusals, inspector, loader, slots);
@@ -67,21 +68,41 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
         this.status = new StatusView(residents, settings);
     }
 
-    /** A manager that reads the host with OSHI. */
+    /** A manager of one engine that reads the host with OSHI. */
     public static ModelManager create(InferenceEngine engine, ModelRegistry registry, GuardSettings settings) {
-        return create(engine, registry, settings, HostProbe.oshi(settings.cpuWindow()));
+        return create(Engines.of(engine), registry, settings);
     }
 
-    /** A manager that reads the host with the given probe. */
+    /** A manager of one engine that reads the host with the given probe. */
     public static ModelManager create(InferenceEngine engine, ModelRegistry registry, GuardSettings settings,
                                       HostProbe probe) {
-        return create(engine, registry, settings, probe, Clock.systemUTC());
+        return create(Engines.of(engine), registry, settings, probe);
+    }
+
+    /**
+     * A manager that loads each model with its entry's engine (the default for entries that name none) and
+     * reads the host with OSHI. Entries whose engine is not available are unavailable, with the reason. The
+     * caller closes the engines after the manager.
+     */
+    public static ModelManager create(Engines engines, ModelRegistry registry, GuardSettings settings) {
+        return create(engines, registry, settings, HostProbe.oshi(settings.cpuWindow()));
+    }
+
+    /** A manager of these engines that reads the host with the given probe. */
+    public static ModelManager create(Engines engines, ModelRegistry registry, GuardSettings settings,
+                                      HostProbe probe) {
+        return create(engines, registry, settings, probe, Clock.systemUTC());
     }
 
     /** Tests pass a clock to move idle time forward. */
     static ModelManager create(InferenceEngine engine, ModelRegistry registry, GuardSettings settings,
                                HostProbe probe, Clock clock) {
-        ModelManager manager = new ModelManager(engine, registry, settings, probe, clock);
+        return create(Engines.of(engine), registry, settings, probe, clock);
+    }
+
+    static ModelManager create(Engines engines, ModelRegistry registry, GuardSettings settings,
+                               HostProbe probe, Clock clock) {
+        ModelManager manager = new ModelManager(engines, registry, settings, probe, clock);
         manager.inspector.inspectAll(manager.residents.all());
         long sample = settings.cpuSampleInterval().toNanos();
         manager.scheduler.scheduleWithFixedDelay(manager.host::sample, sample, sample, TimeUnit.NANOSECONDS);
@@ -154,6 +175,33 @@ public final class ModelManager implements AutoCloseable, MeterBinder {
      */
     public ModelStatus status(String model) {
         return status.status(residents.get(model));
+    }
+
+    /**
+     * The models that wait for an engine this server cannot run, by that engine, in registry order: those whose
+     * entry names it, and those of an architecture only it can load.
+     */
+    public Map<String, List<String>> modelsAwaitingEngines() {
+        Map<String, List<String>> awaiting = new java.util.TreeMap<>();
+        for (Resident r : residents.all()) {
+            String needed;
+            r.lock.lock();
+            try {
+                needed = switch (r.entry) {
+                    case ModelEntry.Broken b when b.problem() == ModelEntry.Problem.ENGINE_UNAVAILABLE ->
+                            engines.nameFor(b);
+                    case ModelEntry.Broken b when b.problem() == ModelEntry.Problem.UNSUPPORTED_ARCHITECTURE ->
+                            r.neededEngine;
+                    default -> null;
+                };
+            } finally {
+                r.lock.unlock();
+            }
+            if (needed != null) {
+                awaiting.computeIfAbsent(needed, k -> new ArrayList<>()).add(r.name);
+            }
+        }
+        return awaiting;
     }
 
     /** The latest background sample of the host; never blocks. */

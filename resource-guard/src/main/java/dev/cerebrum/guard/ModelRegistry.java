@@ -40,8 +40,9 @@ public final class ModelRegistry {
     /** The largest chat template file read; real templates are under 30 KB. */
     static final int MAX_TEMPLATE_BYTES = 256 * 1024;
     static final Set<String> KEYS = Set.of("path", "ctx_size", "threads", "parallel", "idle_unload_minutes",
-            "pinned", "batch_size", "seed", "chat_template");
+            "pinned", "batch_size", "seed", "chat_template", "engine");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+    private static final Pattern ENGINE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,31}");
 
     private final List<ModelEntry> entries;
     private final boolean demo;
@@ -189,6 +190,15 @@ public final class ModelRegistry {
                 errors.add("pinned must be true or false");
             }
         }
+        Optional<String> engine = Optional.empty();
+        Object rawEngine = map.get("engine");
+        if (rawEngine != null) {
+            if (rawEngine instanceof String engineName && ENGINE.matcher(engineName).matches()) {
+                engine = Optional.of(engineName);
+            } else {
+                errors.add("engine must be an engine's name, for example ffm or llamacpp");
+            }
+        }
         if (ctx < 16 * parallel && errors.stream().noneMatch(s -> s.startsWith("ctx_size") || s.startsWith("parallel"))) {
             errors.add("ctx_size " + ctx + " is too small for " + parallel + " slots (at least 16 tokens each)");
         }
@@ -223,7 +233,7 @@ public final class ModelRegistry {
         if (chatTemplate != null) {
             templates.put(name, chatTemplate);
         }
-        ModelEntry.Usable usable = new ModelEntry.Usable(name, spec, idle, pinned);
+        ModelEntry.Usable usable = new ModelEntry.Usable(name, spec, idle, pinned, engine);
         return ModelFiles.check(path).<ModelEntry>map(f -> usable.broken(f.problem(), f.reason())).orElse(usable);
     }
 

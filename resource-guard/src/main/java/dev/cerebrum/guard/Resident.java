@@ -24,6 +24,8 @@ final class Resident {
     volatile ModelEntry entry;
     /** For an entry broken by its file: the file as it was when it was found broken. */
     ModelFiles.Stamp brokenStamp;
+    /** For an entry whose engine cannot load its architecture: the unavailable engine that could, or null. */
+    String neededEngine;
 
     ModelState state = ModelState.UNLOADED;
     /** Why the last load failed (state FAILED). */

@@ -36,12 +36,37 @@ final class FakeEngine implements InferenceEngine {
     final Map<String, Long> estimates = new ConcurrentHashMap<>();
     final Set<String> invalid = ConcurrentHashMap.newKeySet();
     final List<FakeModel> models = new CopyOnWriteArrayList<>();
+    /** The architecture each model's file reports, by model name; "llama" when absent. */
+    final Map<String, String> architectures = new ConcurrentHashMap<>();
     volatile long defaultEstimate = 100 * MB;
     volatile CountDownLatch loadGate = new CountDownLatch(0);
+    private final String name;
+    private final Set<String> unsupported;
+    volatile boolean closed;
+
+    FakeEngine() {
+        this("fake", Set.of());
+    }
+
+    /** An engine of that name that cannot load the {@code unsupported} architectures. */
+    FakeEngine(String name, Set<String> unsupported) {
+        this.name = name;
+        this.unsupported = Set.copyOf(unsupported);
+    }
 
     @Override
     public String name() {
-        return "fake";
+        return name;
+    }
+
+    @Override
+    public String version() {
+        return name + " 1.0";
+    }
+
+    @Override
+    public boolean supportsArchitecture(String architecture) {
+        return !unsupported.contains(architecture);
     }
 
     @Override
@@ -51,7 +76,7 @@ final class FakeEngine implements InferenceEngine {
             throw new InvalidModelException("bad magic in " + spec.path().toAbsolutePath());
         }
         long estimate = estimates.getOrDefault(spec.name(), defaultEstimate);
-        return new ModelInfo("llama", 512, 64, 1, 4, 4, 286, "F32", estimate,
+        return new ModelInfo(architectures.getOrDefault(spec.name(), "llama"), 512, 64, 1, 4, 4, 286, "F32", estimate,
                 new MemoryEstimate(estimate, 0, 0));
     }
 
@@ -91,6 +116,7 @@ final class FakeEngine implements InferenceEngine {
 
     @Override
     public void close() {
+        closed = true;
         models.forEach(FakeModel::close);
     }
 

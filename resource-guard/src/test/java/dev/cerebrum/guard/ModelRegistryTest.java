@@ -60,6 +60,7 @@ class ModelRegistryTest {
                     pinned: true
                     batch_size: 256
                     seed: 7
+                    engine: llamacpp
                 """);
         assertTrue(r.problems().isEmpty(), r.problems().toString());
         assertFalse(r.isDemo());
@@ -75,6 +76,16 @@ class ModelRegistryTest {
         assertEquals(7, spec.seed());
         assertEquals(0, e.idleUnloadMinutes());
         assertTrue(e.pinned());
+        assertEquals(java.util.Optional.of("llamacpp"), e.engine());
+    }
+
+    @Test
+    void engine_isOptional_andMustBeAName() throws IOException {
+        ModelRegistry r = parse("models:\n  plain:\n    path: a.gguf\n  bad:\n    path: a.gguf\n    engine: [x]\n"
+                + "  upper:\n    path: a.gguf\n    engine: FFM\n");
+        assertEquals(java.util.Optional.empty(), r.find("plain").orElseThrow().engine());
+        assertEquals("engine must be an engine's name, for example ffm or llamacpp", reasonOf(r, "bad"));
+        assertEquals("engine must be an engine's name, for example ffm or llamacpp", reasonOf(r, "upper"));
     }
 
     @Test

@@ -2,10 +2,11 @@ package dev.cerebrum.server;
 
 import dev.cerebrum.config.SettingsSources;
 import dev.cerebrum.config.SettingsTable;
-import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InferenceEngines;
 import dev.cerebrum.gguf.SuccessorModel;
 import dev.cerebrum.engine.spi.EngineOptions;
+import dev.cerebrum.engine.spi.InferenceEngineProvider;
+import dev.cerebrum.guard.Engines;
 import dev.cerebrum.guard.HostProbe;
 import dev.cerebrum.guard.ModelEntry;
 import dev.cerebrum.guard.ModelManager;
@@ -56,7 +57,7 @@ public final class CerebrumServer implements AutoCloseable {
 
     private final Settings settings;
     private final ServerLogging logging;
-    private final InferenceEngine engine;
+    private final Engines engines;
     private final ModelManager manager;
     private final PrometheusMeterRegistry meters;
     private final ConnectionGuard connections;
@@ -70,7 +71,7 @@ public final class CerebrumServer implements AutoCloseable {
     private final int port;
     private final Generations generations;
 
-    private CerebrumServer(Settings settings, ServerLogging logging, InferenceEngine engine, ModelManager manager,
+    private CerebrumServer(Settings settings, ServerLogging logging, Engines engines, ModelManager manager,
                            PrometheusMeterRegistry meters, ConnectionGuard connections,
                            Function<Integer, WebServer> listen, WebServer server, AtomicBoolean accepting,
                            Generations generations) {
@@ -78,7 +79,7 @@ public final class CerebrumServer implements AutoCloseable {
         this.settings = settings;
         this.accepting = accepting;
         this.logging = logging;
-        this.engine = engine;
+        this.engines = engines;
         this.manager = manager;
         this.meters = meters;
         this.connections = connections;
@@ -121,11 +122,13 @@ public final class CerebrumServer implements AutoCloseable {
 
             ModelRegistry registry = registry(settings);
             Files.createDirectories(settings.runDir());
-            InferenceEngine engine = InferenceEngines.create(settings.engine(), new EngineOptions(settings.runDir(), settings.engineProperties()));
-            opened.push(engine);
-            ModelManager manager = probe == null ? ModelManager.create(engine, registry, settings.guard())
-                    : ModelManager.create(engine, registry, settings.guard(), probe);
+            Engines engines = Engines.create(settings.engine(), registry.entries(), InferenceEngines.providers(),
+                    provider -> provider.create(engineOptions(settings, provider)));
+            opened.push(engines);
+            ModelManager manager = probe == null ? ModelManager.create(engines, registry, settings.guard())
+                    : ModelManager.create(engines, registry, settings.guard(), probe);
             opened.push(manager);
+            logEngines(engines, manager);
 
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.push(meters::close);
@@ -179,7 +182,7 @@ public final class CerebrumServer implements AutoCloseable {
                         + Errors.safe(rootMessage(e)), e);
             }
             opened.push(web::stop);
-            CerebrumServer server = new CerebrumServer(settings, logging, engine, manager, meters, connections, listen,
+            CerebrumServer server = new CerebrumServer(settings, logging, engines, manager, meters, connections, listen,
                     web, accepting, generations);
             LOG.log(Level.INFO, () -> "Cerebrum backend listening on http://" + hostForUrl(settings.bindIp()) + ":" + web.port()
                     + " (models: " + registry.entries().stream().map(ModelEntry::name).toList()
@@ -193,6 +196,26 @@ public final class CerebrumServer implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /** An engine's options: its own folder in the run folder (sockets, worker folders, native scratch). */
+    private static EngineOptions engineOptions(Settings settings, InferenceEngineProvider provider) {
+        return new EngineOptions(settings.runDir().resolve(provider.name()), settings.engineProperties());
+    }
+
+    /**
+     * Says which engines serve, which cannot run here and how to get them, and which models wait for them: a
+     * server without the current llama.cpp still serves the models the old engine loads.
+     */
+    private static void logEngines(Engines engines, ModelManager manager) {
+        LOG.log(Level.INFO, () -> "engines: " + engines.available() + ", the default for models that name none: "
+                + engines.defaultName());
+        for (String note : engines.notes()) {
+            LOG.log(Level.WARNING, "engines: " + note);
+        }
+        manager.modelsAwaitingEngines().forEach((engine, models) -> LOG.log(Level.WARNING, "models " + models + " need the "
+                + engine + " engine, which is not available on this server"
+                + engines.remedy(engine).map(r -> "; to get it: " + r).orElse("")));
     }
 
     /**
@@ -372,7 +395,7 @@ public final class CerebrumServer implements AutoCloseable {
             connections.close();
             HelidonConnectionLog.uninstall(connections);
             quietly("model manager", manager::close);
-            quietly("engine", engine::close);
+            quietly("engines", engines::close);
             quietly("meters", meters::close);
             LOG.log(Level.INFO, "stopped");
             quietly("logging", logging::close);

@@ -8,6 +8,7 @@ import dev.cerebrum.guard.GuardSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +30,8 @@ import java.util.Map;
  * @param shutdownGrace         how long running requests may finish on shutdown
  * @param logDir                where {@code backend.log} goes
  * @param runDir                the engine's work directory
- * @param engine                the inference engine's name
- * @param engineProperties      the engine's properties: the worker watchdog's durations
+ * @param engine                the default inference engine's name (models whose entry names none run on it)
+ * @param engineProperties      the engines' properties: the worker watchdog's durations, the ffm engine's natives
  * @param guard                 the registry and model manager settings
  */
 record Settings(List<String> apiKeys, String metricsToken, String bindIp, int port, IpAllowlist allowlist,
@@ -73,7 +74,7 @@ record Settings(List<String> apiKeys, String metricsToken, String bindIp, int po
                 workDir.resolve(SettingsTable.LOG_DIR.read(vars)),
                 workDir.resolve(SettingsTable.RUN_DIR.read(vars)),
                 SettingsTable.ENGINE.read(vars),
-                engineProperties(vars),
+                engineProperties(vars, workDir),
                 guard);
     }
 
@@ -88,14 +89,19 @@ record Settings(List<String> apiKeys, String metricsToken, String bindIp, int po
                 + ", engineProperties=" + engineProperties + ", guard=" + guard + "]";
     }
 
-    /** The worker watchdog's settings as the engine properties of {@link EngineProperties} (ISO-8601 durations). */
-    private static Map<String, String> engineProperties(Map<String, String> vars) {
-        return Map.of(
+    /** The worker watchdog's settings (ISO-8601 durations) and the natives folder as the engine properties of {@link EngineProperties}. */
+    private static Map<String, String> engineProperties(Map<String, String> vars, Path workDir) {
+        Map<String, String> properties = new HashMap<>(Map.of(
                 EngineProperties.WORKER_PING_INTERVAL, SettingsTable.WORKER_PING_INTERVAL.read(vars).toString(),
                 EngineProperties.WORKER_PING_TIMEOUT, SettingsTable.WORKER_PING_TIMEOUT.read(vars).toString(),
                 EngineProperties.WORKER_STALL_TIMEOUT, SettingsTable.WORKER_STALL_TIMEOUT.read(vars).toString(),
                 EngineProperties.WORKER_STALL_PER_PROMPT_TOKEN,
-                SettingsTable.WORKER_STALL_PER_PROMPT_TOKEN.read(vars).toString());
+                SettingsTable.WORKER_STALL_PER_PROMPT_TOKEN.read(vars).toString()));
+        String natives = SettingsTable.LLAMA_NATIVES_DIR.read(vars);
+        if (natives != null) {
+            properties.put(EngineProperties.LLAMA_NATIVES, workDir.resolve(natives).normalize().toString());
+        }
+        return properties;
     }
 
     /**

@@ -39,7 +39,8 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(30), s.shutdownGrace());
         assertEquals(dir.resolve("logs"), s.logDir());
         assertEquals(dir.resolve("run"), s.runDir());
-        assertEquals("llamacpp", s.engine());
+        assertEquals("ffm", s.engine());
+        assertNull(s.engineProperties().get("llama-natives"));
         assertEquals(1, s.guard().defaultThreads());
         assertEquals(70.0, s.guard().maxCpuPercent());
         assertEquals(dir.resolve("models/models.yaml"), s.guard().modelsFile());
@@ -105,6 +106,12 @@ class SettingsTest {
         assertEquals("PT0S", set.engineProperties().get("worker-ping-interval"));
         assertEquals("PT1M30S", set.engineProperties().get("worker-stall-timeout"));
         assertEquals("PT0.5S", set.engineProperties().get("worker-stall-per-prompt-token"));
+    }
+
+    @Test
+    void nativesFolder_becomesTheFfmEnginesProperty_resolvedInTheWorkingDirectory() {
+        Settings set = Settings.from(Map.of("CEREBRUM_API_KEY", "k1", "CEREBRUM_LLAMA_NATIVES_DIR", "natives/x64"), dir);
+        assertEquals(dir.resolve("natives/x64").toString(), set.engineProperties().get("llama-natives"));
     }
 
     @Test

@@ -220,6 +220,29 @@ class LauncherIT {
     }
 
     @Test
+    void start_withoutTheFfmEnginesLibraries_servesWithTheOldEngine_andSaysWhichModelsNeedTheNewOne() throws Exception {
+        // given a natives folder without the libraries
+        Path empty = Files.createDirectories(home.resolve("no-natives"));
+        launcher.env("CEREBRUM_LLAMA_NATIVES_DIR", empty.toString());
+
+        // when
+        Launcher.Result start = launcher.run("start");
+
+        // then the launcher says so plainly, and the server answers with the old engine
+        assertEquals(0, start.exitCode(), start.toString());
+        assertTrue(start.stderr().contains("CEREBRUM_LLAMA_NATIVES_DIR=" + empty + " holds no libllama.so: the ffm engine"
+                + " cannot run, so the server"), start.toString());
+        assertTrue(start.stderr().contains("serves with the java-llama.cpp engine (llama.cpp b4916). Models of newer"
+                + " architectures (qwen3,"), start.toString());
+        Launcher.Result smoke = launcher.run("smoke");
+        assertEquals(0, smoke.exitCode(), smoke.toString());
+        assertTrue(smoke.stdout().contains("result 'defghijk'"), smoke.toString());
+        String log = Files.readString(home.resolve("logs/backend.log"));
+        assertTrue(log.contains("engines: [llamacpp], the default for models that name none: llamacpp"), log);
+        assertTrue(log.contains("the engine 'ffm' is not available: the llama.cpp libraries of the ffm engine"), log);
+    }
+
+    @Test
     void smoke_whenNothingRuns_failsOnHealth() {
         Launcher.Result r = launcher.run("smoke");
 
@@ -342,7 +365,7 @@ class LauncherIT {
         // then
         assertEquals(1, r.exitCode(), "a missing model is a problem: " + r);
         assertTrue(r.stdout().startsWith("registry: m/registry.yaml (2 models)"), r.toString());
-        assertTrue(r.stdout().lines().anyMatch(l -> l.matches("tiny\\s+present\\s+m/tiny.gguf\\s.*")), r.toString());
+        assertTrue(r.stdout().lines().anyMatch(l -> l.matches("tiny\\s+present\\s+ffm\\s+m/tiny.gguf\\s.*")), r.toString());
         assertTrue(r.stdout().lines().anyMatch(l -> l.matches("gone\\s+missing\\s.*")), r.toString());
     }
 

@@ -16,6 +16,7 @@ import dev.cerebrum.gguf.SuccessorModel;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.cerebrum.gguf.GgmlType;
 import dev.cerebrum.gguf.GgufInspector;
+import dev.cerebrum.gguf.MemoryEstimator;
 import dev.cerebrum.gguf.ModelShape;
 import dev.cerebrum.gguf.RandomModel;
 import org.junit.jupiter.api.AfterAll;
@@ -56,6 +57,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(TestImage.RequiresDocker.class)
 class CerebrumBackendContainerIT {
     private static final String MODEL = "successor";
+    private static final String CODER = "coder";
     private static final int KV_CONTEXT = 32768;
     private static final long FLOOR_MB = 64;
     private static final Pattern MEMORY_REASON = Pattern.compile("model 'kv' needs about (\\d+) MB but (\\d+) MB of RAM"
@@ -73,7 +75,9 @@ class CerebrumBackendContainerIT {
     static void startBackend() {
         image = TestImage.buildOrSkip();
         SuccessorModel.write(models.resolve("successor.gguf"));
-        backend = container().withModel(MODEL, models.resolve("successor.gguf"), 512, 2);
+        SuccessorModel.write(models.resolve("coder.gguf"), ModelShape.Architecture.QWEN3);
+        backend = container().withModel(MODEL, models.resolve("successor.gguf"), 512, 2)
+                .withModel(CODER, models.resolve("coder.gguf"), 512, 1);
         backend.start();
         client = backend.client();
     }
@@ -169,12 +173,26 @@ class CerebrumBackendContainerIT {
     }
 
     @Test
-    void models_listsTheMountedModel() {
+    void models_listsTheMountedModels() {
         // when
         ModelList list = client.models();
 
         // then
-        assertEquals(List.of(MODEL), list.availableModels());
+        assertEquals(List.of(MODEL, CODER), list.availableModels());
+    }
+
+    @Test
+    void aQwen3Model_isServed_becauseTheImageCarriesTheFfmEnginesLibraries() throws Exception {
+        // when a model of an architecture only the current llama.cpp knows is asked for
+        InferenceResponse r = client.infer(InferenceRequest.builder(CODER, "abc").maxTokens(8).temperature(0.0).build());
+
+        // then it gives its known answer, and the server says the ffm engine is the default
+        assertEquals("defghijk", r.result());
+        assertTrue(backend.getLogs().contains("engines: [ffm], the default for models that name none: ffm"),
+                backend.getLogs());
+        Container.ExecResult natives = backend.execInContainer("sh", "-c", "ls /app/natives");
+        assertTrue(natives.getStdout().contains("libllama") && natives.getStdout().contains("LICENSE"),
+                natives.getStdout());
     }
 
     @Test
@@ -219,9 +237,11 @@ class CerebrumBackendContainerIT {
     @Test
     void aMemoryLimitBelowTheEstimatePlusTheFloor_refusesTheLoadNamingBothFigures_andTheContainerLivesOn()
             throws Exception {
-        // given a model estimated at about 700 MB, and a container limited to 512 MB with a floor of 64 MB
+        // given a model estimated (by the default engine, ffm) at about 650 MB, and a container limited to 512 MB
+        // with a floor of 64 MB
         Path kv = kvModel();
-        long estimate = GgufInspector.inspect(kv, KV_CONTEXT, 1).estimate().totalBytes();
+        long estimate = GgufInspector.inspect(kv, KV_CONTEXT, 1, MemoryEstimator.LlamaBuild.CURRENT).estimate()
+                .totalBytes();
         long limit = 512L << 20;
         assertTrue(estimate + (FLOOR_MB << 20) > limit, "estimate " + estimate);
         try (CerebrumBackendContainer small = container().withModel("kv", kv, KV_CONTEXT, 1).withMemory(limit)
@@ -299,11 +319,11 @@ class CerebrumBackendContainerIT {
         }
     }
 
-    /** A random model whose KV cache makes its estimate large while its file stays small (6 MB). */
+    /** A random model whose KV cache (512 MiB) makes its estimate large while its file stays small (12 MB). */
     private static Path kvModel() {
         Path file = models.resolve("kv.gguf");
         if (!Files.exists(file)) {
-            RandomModel.write(file, new ModelShape(8, 256, 512, 4, 4, 512, KV_CONTEXT), GgmlType.Q8_0, 1);
+            RandomModel.write(file, new ModelShape(16, 256, 512, 4, 4, 512, KV_CONTEXT), GgmlType.Q8_0, 1);
         }
         return file;
     }

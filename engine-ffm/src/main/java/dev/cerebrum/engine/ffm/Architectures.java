@@ -1,17 +1,10 @@
 package dev.cerebrum.engine.ffm;
 
 import dev.cerebrum.engine.InvalidModelException;
+import dev.cerebrum.engine.worker.ArchitectureList;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The model architectures ({@code general.architecture} of a GGUF file) that this engine's pinned llama.cpp
@@ -21,7 +14,7 @@ import java.util.TreeSet;
  */
 public final class Architectures {
 
-    private static final Set<String> SUPPORTED = load();
+    private static final Set<String> SUPPORTED = ArchitectureList.read(Architectures.class, "llama-architectures.txt");
 
     private Architectures() {
     }
@@ -51,24 +44,5 @@ public final class Architectures {
     /** The version of the natives the list belongs to, for example {@code 3.22.1}. */
     public static String nativesVersion() {
         return NativesPin.get().version();
-    }
-
-    private static Set<String> load() {
-        Set<String> names = new TreeSet<>();
-        try (InputStream in = Architectures.class.getResourceAsStream("llama-architectures.txt")) {
-            if (in == null) {
-                throw new IllegalStateException("llama-architectures.txt is missing from the engine's jar");
-            }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = reader.readLine()) != null; ) {
-                String name = line.strip();
-                if (!name.isEmpty() && !name.startsWith("#")) {
-                    names.add(name);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Collections.unmodifiableSet(names);
     }
 }

@@ -249,6 +249,8 @@ final class DecodeLoop implements Runnable {
             if (!chunked.prefilling()) {
                 prefilling.remove(chunked);
                 outputs.add(chunked);
+            } else {
+                chunked.promptChunk();
             }
         }
         for (Sequence s : outputs) {

@@ -12,4 +12,11 @@ public interface EventSink {
 
     /** One event of the generation. */
     void onEvent(GenerationEvent event);
+
+    /**
+     * A chunk of the prompt was processed: {@code processed} of {@code total} tokens. Progress, not output: a
+     * worker reports it so that its watchdog sees a long prompt advance. Does nothing unless overridden.
+     */
+    default void onPromptChunk(int processed, int total) {
+    }
 }

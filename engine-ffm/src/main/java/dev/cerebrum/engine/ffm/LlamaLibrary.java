@@ -15,6 +15,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -154,18 +155,27 @@ final class LlamaLibrary {
 
     /** {@code NAME.so} or a versioned {@code NAME.vX.Y.Z.so}, never {@code NAME-something.so}. */
     private static Path find(Path dir, String name) {
+        return locate(dir, name).orElseThrow(() -> new EngineFailureException("no " + name + ".so in " + dir));
+    }
+
+    /** The library {@code NAME} in {@code dir}, if it is there; empty too when {@code dir} cannot be listed. */
+    static Optional<Path> locate(Path dir, String name) {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> found = files.filter(f -> {
+            return files.filter(f -> {
                 String n = f.getFileName().toString();
                 return n.equals(name + ".so") || (n.startsWith(name + ".v") && n.endsWith(".so"));
-            }).sorted().toList();
-            if (found.isEmpty()) {
-                throw new EngineFailureException("no " + name + ".so in " + dir);
-            }
-            return found.getLast();
+            }).sorted().reduce((first, second) -> second);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the llama.cpp folder " + dir, e);
+            return Optional.empty();
         }
+    }
+
+    /** True when {@code dir} holds the libraries {@link #open} needs. */
+    static boolean present(Path dir) {
+        return locate(dir, "libllama").isPresent() && locate(dir, "libggml").isPresent();
     }
 
     /** A downcall handle on {@code name}, looked up in libllama, then libggml. */

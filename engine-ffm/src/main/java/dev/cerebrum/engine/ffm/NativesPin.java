@@ -3,6 +3,8 @@ package dev.cerebrum.engine.ffm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -24,6 +26,25 @@ record NativesPin(String version, String sourceCommit) {
     /** For messages: {@code @node-llama-cpp 3.22.1, llama.cpp de3ff815}. */
     String describe() {
         return "@node-llama-cpp " + version + ", llama.cpp " + sourceCommit.substring(0, Math.min(8, sourceCommit.length()));
+    }
+
+    /**
+     * The folder {@code natives/fetch-natives.sh} fills on this machine:
+     * {@code $CEREBRUM_LLAMA_CACHE/<version>/<platform>}, by default under {@code ~/.cache/cerebrum/llama.cpp}.
+     */
+    Path defaultFolder() {
+        String cache = System.getenv("CEREBRUM_LLAMA_CACHE");
+        Path root = cache != null && !cache.isBlank() ? Path.of(cache)
+                : Path.of(System.getProperty("user.home"), ".cache", "cerebrum", "llama.cpp");
+        return root.resolve(version).resolve(platform());
+    }
+
+    /** {@code linux-x64} or {@code linux-arm64}, as the npm packages name their folders. */
+    static String platform() {
+        return switch (System.getProperty("os.arch", "").toLowerCase(Locale.ROOT)) {
+            case "aarch64", "arm64" -> "linux-arm64";
+            default -> "linux-x64";
+        };
     }
 
     private static NativesPin load() {

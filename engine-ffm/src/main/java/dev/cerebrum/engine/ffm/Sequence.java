@@ -97,6 +97,17 @@ final class Sequence implements Submission {
         return done || slot < 0 ? SlotPhase.IDLE : prefilling() ? SlotPhase.PREFILLING : SlotPhase.DECODING;
     }
 
+    /** Tells the sink a prompt chunk was processed; a sink that throws cancels its own generation. */
+    void promptChunk() {
+        try {
+            sink.onPromptChunk(promptProcessed, prompt.length);
+        } catch (RuntimeException e) {
+            cancelRequested = true;
+            System.getLogger(GenerationCore.class.getName()).log(System.Logger.Level.WARNING,
+                    "an event sink failed; its generation is cancelled", e);
+        }
+    }
+
     /** Sends an event; a sink that throws cancels its own generation and nothing else. */
     void send(GenerationEvent event) {
         try {
@@ -108,13 +119,23 @@ final class Sequence implements Submission {
         }
     }
 
-    /** The final event; marks the sequence done. */
+    /**
+     * The final event; marks the sequence done. A generation cut by a limit ({@code max_tokens} or a full slot)
+     * counts every token it sampled, even when the cut fell inside a character whose bytes are then never
+     * shown; otherwise the tokens of the returned text count.
+     */
     GenerationEvent.Finished finished(FinishReason reason, String error) {
         done = true;
-        return new GenerationEvent.Finished(reason, prompt.length, text.countedTokens(), timings(System.nanoTime()), error);
+        int completion = completionTokens(reason);
+        return new GenerationEvent.Finished(reason, prompt.length, completion, timings(System.nanoTime(), completion),
+                error);
     }
 
-    private Timings timings(long endNanos) {
+    private int completionTokens(FinishReason reason) {
+        return reason == FinishReason.LENGTH ? sampled : text.countedTokens();
+    }
+
+    private Timings timings(long endNanos, int completion) {
         double total = millis(endNanos - submittedNanos);
         if (startedNanos == 0) {
             return new Timings(total, 0, 0, 0, 0, 0, total);
@@ -125,7 +146,6 @@ final class Sequence implements Submission {
         }
         double promptMillis = millis(firstTokenNanos - startedNanos);
         double decodeMillis = millis(lastTokenNanos - firstTokenNanos);
-        int completion = text.countedTokens();
         return new Timings(queue, millis(firstTokenNanos - submittedNanos), promptMillis, decodeMillis,
                 promptMillis > 0 ? prompt.length * 1000.0 / promptMillis : 0,
                 decodeMillis > 0 && completion > 1 ? (completion - 1) * 1000.0 / decodeMillis : 0, total);

@@ -13,7 +13,8 @@ import java.util.List;
  *       are dropped) or can no longer match (it is emitted);</li>
  *   <li>counts completion tokens as the tokens of the returned text: every token up to the last one that put
  *       at least one byte into it. A matched stop string's own tokens and the end-of-generation token are
- *       therefore not counted.</li>
+ *       therefore not counted. (A generation cut by a limit counts every token it sampled instead, see
+ *       {@link Sequence}.)</li>
  * </ul>
  * Not thread-safe: one generation's decode thread uses it.
  */
@@ -67,14 +68,15 @@ final class TextAssembler {
     }
 
     /**
-     * The end of the generation without a stop string (end of generation, a limit): everything held back is
-     * released, an incomplete UTF-8 sequence at the very end as U+FFFD. Returns that text, often empty.
+     * The end of the generation without a stop string (end of generation, a limit): everything held back for
+     * stop strings is released; an incomplete UTF-8 sequence at the very end (a limit that cut a character
+     * spelt in several tokens) is dropped, never shown in part. Returns that text, often empty.
      */
     String flush() {
         if (stopped || pendingLength == 0) {
             return "";
         }
-        return emit(pendingLength);
+        return emit(completeUtf8Prefix(pending, pendingLength));
     }
 
     /** True once a stop string matched. */

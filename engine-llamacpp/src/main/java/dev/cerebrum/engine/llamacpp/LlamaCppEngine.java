@@ -1,18 +1,17 @@
 package dev.cerebrum.engine.llamacpp;
 
-import dev.cerebrum.engine.EngineFailureException;
 import dev.cerebrum.engine.InferenceEngine;
-import dev.cerebrum.engine.InvalidModelException;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelInfo;
 import dev.cerebrum.engine.ModelSpec;
+import dev.cerebrum.engine.UnsupportedArchitectureException;
 import dev.cerebrum.engine.llamacpp.worker.LlamaBackend;
 import dev.cerebrum.engine.llamacpp.worker.WorkerMain;
 import dev.cerebrum.engine.spi.EngineOptions;
+import dev.cerebrum.engine.worker.ModelChecks;
 import dev.cerebrum.engine.worker.WorkerCommand;
 import dev.cerebrum.engine.worker.WorkerSupervisor;
 import dev.cerebrum.gguf.GgufFile;
-import dev.cerebrum.gguf.GgufInspector;
 import dev.cerebrum.gguf.GgufReader;
 import dev.cerebrum.gguf.GgufValue;
 import de.kherud.llama.LlamaModel;
@@ -24,7 +23,8 @@ import java.util.Map;
  * The llama.cpp engine: every loaded model runs in its own worker process (see
  * {@link WorkerSupervisor}), so that unloading a model returns its memory to the OS and a crash in
  * native code takes down only that model. This class checks a spec against the GGUF file before any
- * worker starts; the worker runs {@link LlamaBackend}.
+ * worker starts (its architecture among the 60 that b4916 knows, its settings by {@link ModelChecks}); the
+ * worker runs {@link LlamaBackend}.
  */
 final class LlamaCppEngine implements InferenceEngine {
     /** Engine property: "true" lets llama.cpp log (into the backend's log, at DEBUG). */
@@ -49,41 +49,30 @@ final class LlamaCppEngine implements InferenceEngine {
     }
 
     @Override
+    public String version() {
+        return LlamaCppEngineProvider.VERSION;
+    }
+
+    @Override
+    public boolean supportsArchitecture(String architecture) {
+        return LlamaCppEngineProvider.ARCHITECTURES.contains(architecture);
+    }
+
+    @Override
     public ModelInfo inspect(ModelSpec spec) {
-        return GgufInspector.inspect(spec.path(), spec.contextSize(), spec.parallel());
+        return new LlamaCppEngineProvider().inspect(spec);
     }
 
     @Override
     public LoadedModel load(ModelSpec spec) {
         ModelInfo info = inspect(spec);
-        validate(spec, info);
+        if (!supportsArchitecture(info.architecture())) {
+            throw UnsupportedArchitectureException.of(spec, info.architecture(), this);
+        }
+        ModelChecks.check(spec, info, MAX_CONTEXT);
         boolean addsBos = addsBos(GgufReader.read(spec.path()));
         return workers.load(spec, Map.of(LlamaBackend.ADDS_BOS, Boolean.toString(addsBos),
                 LlamaBackend.NATIVE_LOG, Boolean.toString(nativeLog)));
-    }
-
-    /**
-     * Refuses settings that the binding would accept and then crash or misbehave on: an invalid
-     * model parameter can make its constructor return without a context.
-     */
-    static void validate(ModelSpec spec, ModelInfo info) {
-        long limit = Math.min(MAX_CONTEXT, Math.max(1, info.trainedContext()) * 4);
-        if (spec.contextSize() > limit) {
-            throw new InvalidModelException("model '" + spec.name() + "': context size " + spec.contextSize()
-                    + " exceeds the limit of " + limit + " (4x its trained context, at most " + MAX_CONTEXT + ")");
-        }
-        if (spec.parallel() > spec.contextSize() / 16) {
-            throw new InvalidModelException("model '" + spec.name() + "': " + spec.parallel()
-                    + " slots need a context of at least " + spec.parallel() * 16);
-        }
-        int maxThreads = 4 * Runtime.getRuntime().availableProcessors();
-        if (spec.threads() > maxThreads || spec.batchThreads() > maxThreads) {
-            throw new InvalidModelException("model '" + spec.name() + "': at most " + maxThreads
-                    + " threads are allowed on this machine");
-        }
-        if (spec.batchSize() > MAX_BATCH_SIZE) {
-            throw new InvalidModelException("model '" + spec.name() + "': batch size must be at most " + MAX_BATCH_SIZE);
-        }
     }
 
     /**

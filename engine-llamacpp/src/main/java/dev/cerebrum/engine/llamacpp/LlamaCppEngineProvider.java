@@ -1,8 +1,14 @@
 package dev.cerebrum.engine.llamacpp;
 
 import dev.cerebrum.engine.InferenceEngine;
+import dev.cerebrum.engine.ModelInfo;
+import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.spi.EngineOptions;
 import dev.cerebrum.engine.spi.InferenceEngineProvider;
+import dev.cerebrum.engine.worker.ArchitectureList;
+import dev.cerebrum.gguf.GgufInspector;
+
+import java.util.Set;
 
 /**
  * Provides the llama.cpp engine, named {@value #NAME}. Each loaded model runs in its own worker
@@ -19,10 +25,30 @@ import dev.cerebrum.engine.spi.InferenceEngineProvider;
 public final class LlamaCppEngineProvider implements InferenceEngineProvider {
     /** The engine's name. */
     public static final String NAME = "llamacpp";
+    /** What the engine runs. */
+    static final String VERSION = "llama.cpp b4916 (de.kherud:llama 4.2.0)";
+    /** The architectures b4916 can load; how the list was made is in its header. */
+    static final Set<String> ARCHITECTURES = ArchitectureList.read(LlamaCppEngineProvider.class,
+            "b4916-architectures.txt");
 
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
+    public Set<String> architectures() {
+        return ARCHITECTURES;
+    }
+
+    @Override
+    public ModelInfo inspect(ModelSpec spec) {
+        return GgufInspector.inspect(spec.path(), spec.contextSize(), spec.parallel());
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.spi.EngineOptions;
 import dev.cerebrum.engine.worker.WatchdogSettings;
 import dev.cerebrum.engine.worker.WorkerModel;
+import dev.cerebrum.engine.worker.testing.Events;
 import dev.cerebrum.engine.worker.testing.Processes;
 import dev.cerebrum.gguf.GgmlType;
 import dev.cerebrum.gguf.ModelShape;

@@ -1,6 +1,8 @@
 package dev.cerebrum.server.cli;
 
+import dev.cerebrum.gguf.ModelShape.Architecture;
 import dev.cerebrum.gguf.SuccessorModel;
+import dev.cerebrum.gguf.testing.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,12 +70,12 @@ class ModelsCommandTest {
         assertEquals(ModelsCommand.PROBLEMS, status, out());
         assertTrue(out().startsWith("registry: models/models.yaml (4 models)"), out());
         List<String> tiny = line("tiny");
-        assertEquals(List.of("tiny", "present", "models/tiny.gguf"), tiny.subList(0, 3));
-        assertEquals(List.of("256", "2", "1"), tiny.subList(4, 7));
-        assertTrue(tiny.get(7).endsWith("MiB"), tiny.toString());
-        assertTrue(tiny.get(8).startsWith("llama F32"), tiny.toString());
+        assertEquals(List.of("tiny", "present", "ffm", "models/tiny.gguf"), tiny.subList(0, 4));
+        assertEquals(List.of("256", "2", "1"), tiny.subList(5, 8));
+        assertTrue(tiny.get(8).endsWith("MiB"), tiny.toString());
+        assertTrue(tiny.get(9).startsWith("llama F32"), tiny.toString());
         assertEquals("missing", line("gone").get(1));
-        assertEquals(List.of("text", "not-a-GGUF", "models/notes.gguf"), line("text").subList(0, 3));
+        assertEquals(List.of("text", "not-a-GGUF", "ffm", "models/notes.gguf"), line("text").subList(0, 4));
         assertEquals("invalid-entry", line("nopath").get(1));
         assertTrue(line("nopath").getLast().contains("path is required"), line("nopath").toString());
     }
@@ -87,7 +89,7 @@ class ModelsCommandTest {
         // then
         assertEquals(ModelsCommand.OK, status, out());
         assertTrue(out().contains("demo registry is used"), out());
-        assertEquals(List.of("demo", "missing", "models/demo.gguf"), line("demo").subList(0, 3));
+        assertEquals(List.of("demo", "missing", "ffm", "models/demo.gguf"), line("demo").subList(0, 4));
     }
 
     @Test
@@ -103,8 +105,40 @@ class ModelsCommandTest {
 
         // then the entry without its own settings takes the environment's defaults
         assertEquals(ModelsCommand.OK, status, out());
-        assertEquals(List.of("m", "present", "elsewhere/m.gguf"), line("m").subList(0, 3));
-        assertEquals(List.of("1024", "1", "3"), line("m").subList(4, 7));
+        assertEquals(List.of("m", "present", "ffm", "elsewhere/m.gguf"), line("m").subList(0, 4));
+        assertEquals(List.of("1024", "1", "3"), line("m").subList(5, 8));
+    }
+
+    @Test
+    void list_showsEachModelsEngine_andAModelItsEngineCannotLoad_asAProblem() throws IOException {
+        // given a qwen3 model on the old engine, the same on the default engine, and a llama model on the old one
+        Path models = Files.createDirectories(work.resolve("models"));
+        Files.copy(TestModels.successor(Architecture.QWEN3), models.resolve("coder.gguf"));
+        SuccessorModel.write(models.resolve("tiny.gguf"));
+        Files.writeString(models.resolve("models.yaml"), """
+                models:
+                  old-coder:
+                    path: coder.gguf
+                    engine: llamacpp
+                  coder:
+                    path: coder.gguf
+                  tiny:
+                    path: tiny.gguf
+                    engine: llamacpp
+                """);
+
+        // when
+        int status = run(Map.of(), "list");
+
+        // then the engine of each is shown, and the one the old engine cannot load says which can
+        assertEquals(ModelsCommand.PROBLEMS, status, out());
+        assertTrue(out().contains("default engine: ffm (CEREBRUM_ENGINE); engines present: "), out());
+        assertEquals("llamacpp", line("old-coder").get(2));
+        assertTrue(line("old-coder").get(9).startsWith("qwen3 F32; the llamacpp engine cannot load qwen3: use engine:"
+                + " ffm"), line("old-coder").toString());
+        assertEquals("ffm", line("coder").get(2));
+        assertEquals("qwen3 F32", line("coder").get(9));
+        assertEquals("llama F32", line("tiny").get(9));
     }
 
     @Test
@@ -149,6 +183,20 @@ class ModelsCommandTest {
         assertTrue(out().contains("architecture:    llama"), out());
         assertTrue(out().contains("estimated RAM for context 4096, 4 slots"), out());
         assertTrue(out().contains("general.architecture = \"llama\""), out());
+        assertTrue(out().contains("\nengines:\n"), out());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("  ffm       loads llama, estimated RAM ")
+                && l.endsWith("; the default engine")), out());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("  llamacpp  loads llama, estimated RAM ")), out());
+    }
+
+    @Test
+    void inspect_ofAQwen3Model_saysWhichEnginesLoadIt() throws IOException {
+        int status = run(Map.of(), "inspect", TestModels.successor(Architecture.QWEN3).toString());
+
+        assertEquals(ModelsCommand.OK, status, err.toString(StandardCharsets.UTF_8));
+        assertTrue(out().contains("architecture:    qwen3"), out());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("  ffm       loads qwen3, estimated RAM ")), out());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("  llamacpp  cannot load qwen3; llama.cpp b4916")), out());
     }
 
     @Test

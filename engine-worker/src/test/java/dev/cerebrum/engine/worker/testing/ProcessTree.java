@@ -1,13 +1,14 @@
-package dev.cerebrum.engine.llamacpp;
+package dev.cerebrum.engine.worker.testing;
 
 import dev.cerebrum.engine.worker.ProcStatus;
 
 /** Resident memory of this JVM and all its descendants, from /proc. */
-final class ProcessTree {
+public final class ProcessTree {
     private ProcessTree() {
     }
 
-    static long residentBytes() {
+    /** The resident bytes of this JVM and its descendants. */
+    public static long residentBytes() {
         ProcessHandle self = ProcessHandle.current();
         long total = ProcStatus.residentBytes(self.pid());
         for (ProcessHandle child : self.descendants().toList()) {

@@ -1,28 +1,30 @@
-package dev.cerebrum.engine.llamacpp;
+package dev.cerebrum.engine.worker.testing;
 
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.InferenceEngine;
-import dev.cerebrum.engine.InferenceEngines;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
-import dev.cerebrum.engine.spi.EngineOptions;
 import dev.cerebrum.gguf.SuccessorModel;
 import dev.cerebrum.gguf.testing.TestModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The chat known-answer model on this engine: a rendered ChatML prompt is tokenised with its special tokens
- * parsed, and the answer ends at {@code <|im_end|>}, which is not the vocabulary's EOS.
+ * parsed, and the answer ends at {@code <|im_end|>}, which is not the vocabulary's EOS. Every worker engine
+ * passes it: the chat API depends on it.
  */
-class ChatMlKnownAnswerIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ChatMlSuite extends EngineSuite {
     /** One user message "hi", rendered with the model's ChatML template and the generation prompt. */
     static final String CHATML_PROMPT = "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n";
     /**
@@ -32,19 +34,17 @@ class ChatMlKnownAnswerIT {
      */
     static final int CHATML_PROMPT_TOKENS = 1 + 1 + 8 + 1 + 2 + 1 + 11;
 
-    @TempDir
-    static Path workDir;
-    private static InferenceEngine engine;
-    private static LoadedModel model;
+    private InferenceEngine engine;
+    private LoadedModel model;
 
     @BeforeAll
-    static void load() {
-        engine = InferenceEngines.create("llamacpp", EngineOptions.of(workDir));
+    void load(@TempDir Path workDir) {
+        engine = createEngine(workDir, Map.of());
         model = engine.load(ModelSpec.of("chatml", TestModels.chatMl(), 1024, 1, 1));
     }
 
     @AfterAll
-    static void unload() {
+    void unload() {
         if (engine != null) {
             engine.close();
         }

@@ -1,4 +1,4 @@
-package dev.cerebrum.engine.llamacpp;
+package dev.cerebrum.engine.worker.testing;
 
 import dev.cerebrum.engine.EngineFailureException;
 import dev.cerebrum.engine.FinishReason;
@@ -6,15 +6,12 @@ import dev.cerebrum.engine.Generation;
 import dev.cerebrum.engine.GenerationEvent;
 import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.InferenceEngine;
-import dev.cerebrum.engine.InferenceEngines;
 import dev.cerebrum.engine.InvalidModelException;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.SlotStatus;
-import dev.cerebrum.gguf.testing.TestModels;
-import dev.cerebrum.engine.spi.EngineOptions;
 import dev.cerebrum.engine.worker.WorkerModel;
-import dev.cerebrum.engine.worker.testing.Processes;
+import dev.cerebrum.gguf.testing.TestModels;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,10 +34,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Worker processes: death, unload, orphans, start-up, queueing and the stream's hygiene. */
-class WorkerLifecycleIT {
+/**
+ * Worker processes of an engine: death, unload, orphans, start-up, queueing and the stream's hygiene, with the
+ * real native library on the successor model. Every worker engine passes it.
+ */
+public abstract class WorkerLifecycleSuite extends EngineSuite {
     @TempDir
-    Path workDir;
+    protected Path workDir;
     private final List<InferenceEngine> engines = new ArrayList<>();
 
     @AfterEach
@@ -48,14 +48,15 @@ class WorkerLifecycleIT {
         engines.forEach(InferenceEngine::close);
     }
 
-    private InferenceEngine engine(Map<String, String> properties) {
-        InferenceEngine engine = InferenceEngines.create("llamacpp", new EngineOptions(workDir, properties));
+    /** An engine of the suite with {@code properties} besides the suite's, closed after the test. */
+    protected InferenceEngine engine(Map<String, String> properties) {
+        InferenceEngine engine = createEngine(workDir, properties);
         engines.add(engine);
         return engine;
     }
 
-    private static ModelSpec oneSlot() {
-        // One slot of 2048 tokens: long enough that a 2000-token generation is still running when the test acts.
+    /** One slot of 2048 tokens: long enough that a 2000-token generation is still running when the test acts. */
+    protected static ModelSpec oneSlot() {
         return ModelSpec.of("successor", TestModels.successor(), 2048, 1, 1);
     }
 
@@ -63,7 +64,8 @@ class WorkerLifecycleIT {
         return GenerationRequest.builder("a").greedy().maxTokens(2000).ignoreEos(true).build();
     }
 
-    private static GenerationRequest abc() {
+    /** "abc", greedy, 8 tokens: "defghijk". */
+    protected static GenerationRequest abc() {
         return GenerationRequest.builder("abc").greedy().maxTokens(8).build();
     }
 
@@ -107,8 +109,8 @@ class WorkerLifecycleIT {
 
         Processes.awaitTrue(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), Duration.ofSeconds(10));
         long treeAfter = ProcessTree.residentBytes();
-        System.out.printf("unload: worker RSS %.1f MiB, tree RSS %.1f -> %.1f MiB%n", workerRss / 1048576.0,
-                treeBefore / 1048576.0, treeAfter / 1048576.0);
+        System.out.printf("%s unload: worker RSS %.1f MiB, tree RSS %.1f -> %.1f MiB%n", engineName(),
+                workerRss / 1048576.0, treeBefore / 1048576.0, treeAfter / 1048576.0);
         assertTrue(workerRss > 0, "the worker's RSS was measured");
         assertTrue(treeBefore - treeAfter >= workerRss * 3 / 4,
                 "the tree's RSS fell by most of the worker's: " + treeBefore + " -> " + treeAfter + ", worker " + workerRss);
@@ -132,10 +134,11 @@ class WorkerLifecycleIT {
     @Test
     void parentKilled_workerExitsByItself() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                OrphanParentMain.class.getName(), workDir.toString(), TestModels.successor().toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), OrphanParentMain.class.getName(), workDir.toString(),
+                TestModels.successor().toString(), engineName()));
+        engineProperties().forEach((k, v) -> command.add(k + "=" + v));
+        Process parent = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             CompletableFuture<Long> workerPid = CompletableFuture.supplyAsync(() -> {
                 try (BufferedReader reader = new BufferedReader(new InputStreamReader(parent.getInputStream(),
@@ -162,18 +165,6 @@ class WorkerLifecycleIT {
         } finally {
             parent.destroyForcibly();
         }
-    }
-
-    @Test
-    void nativeOutputOnStdoutAndStderr_doesNotDisturbTheProtocol() throws Exception {
-        WorkerModel model = (WorkerModel) engine(Map.of(LlamaCppEngine.NATIVE_LOG, "true")).load(oneSlot());
-
-        Events events = Events.readAll(model.generate(abc()));
-
-        assertEquals("defghijk", events.text());
-        assertEquals(FinishReason.LENGTH, events.finished.reason());
-        // llama.cpp logs well over a hundred lines while loading; they went to the log, not the protocol.
-        Processes.awaitTrue(() -> model.workerOutputLines() > 50, Duration.ofSeconds(5));
     }
 
     @Test
@@ -245,8 +236,8 @@ class WorkerLifecycleIT {
         InferenceEngine engine = engine(Map.of());
         for (int i = 0; i < 3; i++) {
             WorkerModel model = (WorkerModel) engine.load(oneSlot());
-            System.out.printf("load %d: worker start-up %d ms, llama.cpp load %d ms%n", i + 1, model.startupMillis(),
-                    model.loadMillis());
+            System.out.printf("%s load %d: worker start-up %d ms, llama.cpp load %d ms%n", engineName(), i + 1,
+                    model.startupMillis(), model.loadMillis());
             assertTrue(model.startupMillis() > 0);
             assertTrue(model.loadMillis() >= 0);
             model.close();

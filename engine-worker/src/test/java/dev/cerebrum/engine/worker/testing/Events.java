@@ -1,4 +1,4 @@
-package dev.cerebrum.engine.llamacpp;
+package dev.cerebrum.engine.worker.testing;
 
 import dev.cerebrum.engine.Generation;
 import dev.cerebrum.engine.GenerationEvent;
@@ -10,16 +10,20 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** Reads a generation's whole stream with a bound on the wait, keeping every event. */
-final class Events {
-    static final Duration WAIT = Duration.ofSeconds(30);
+public final class Events {
+    /** The longest wait for one event. */
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
-    final List<GenerationEvent.Token> tokens = new ArrayList<>();
-    GenerationEvent.Finished finished;
+    /** The token events, in order. */
+    public final List<GenerationEvent.Token> tokens = new ArrayList<>();
+    /** The final event. */
+    public GenerationEvent.Finished finished;
 
     private Events() {
     }
 
-    static Events readAll(Generation generation) throws InterruptedException {
+    /** Reads the stream to its final event. */
+    public static Events readAll(Generation generation) throws InterruptedException {
         Events events = new Events();
         while (events.finished == null) {
             GenerationEvent event = generation.poll(WAIT);
@@ -34,19 +38,21 @@ final class Events {
     }
 
     /** The next event, failing the test when none comes in time. */
-    static GenerationEvent next(Generation generation) throws InterruptedException {
+    public static GenerationEvent next(Generation generation) throws InterruptedException {
         GenerationEvent event = generation.poll(WAIT);
         assertNotNull(event, "no event within " + WAIT);
         return event;
     }
 
-    String text() {
+    /** The text of every token event. */
+    public String text() {
         StringBuilder text = new StringBuilder();
         tokens.forEach(t -> text.append(t.text()));
         return text.toString();
     }
 
-    List<Integer> counts() {
+    /** The running completion counts of the token events. */
+    public List<Integer> counts() {
         return tokens.stream().map(GenerationEvent.Token::completionTokens).toList();
     }
 }

@@ -1,22 +1,22 @@
-package dev.cerebrum.engine.llamacpp;
+package dev.cerebrum.engine.worker.testing;
 
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.InferenceEngine;
-import dev.cerebrum.engine.InferenceEngines;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
-import dev.cerebrum.engine.spi.EngineOptions;
 import dev.cerebrum.gguf.testing.TestModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,30 +24,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A character spelt in several tokens, from the real native library: the successor model with 😀
  * after "c" in its four byte tokens, so "abc" continues "😀defg…" and a token limit can cut the
- * character.
+ * character. Every worker engine passes it.
  */
-class MultiByteCharacterIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class MultiByteCharacterSuite extends EngineSuite {
     private static final String GRIN = "\uD83D\uDE00";
 
-    @TempDir
-    static Path workDir;
-    private static InferenceEngine engine;
-    private static LoadedModel model;
+    private InferenceEngine engine;
+    private LoadedModel model;
 
     @BeforeAll
-    static void load() {
-        engine = InferenceEngines.create("llamacpp", EngineOptions.of(workDir));
+    void load(@TempDir Path workDir) {
+        engine = createEngine(workDir, Map.of());
         model = engine.load(ModelSpec.of("emoji", TestModels.successorWithEmoji(), 1024, 1, 2));
     }
 
     @AfterAll
-    static void unload() {
+    void unload() {
         if (engine != null) {
             engine.close();
         }
     }
 
-    private static Events generate(int maxTokens, List<String> stop) throws InterruptedException {
+    private Events generate(int maxTokens, List<String> stop) throws InterruptedException {
         return Events.readAll(model.generate(GenerationRequest.builder("abc").greedy().maxTokens(maxTokens).stop(stop)
                 .build()));
     }

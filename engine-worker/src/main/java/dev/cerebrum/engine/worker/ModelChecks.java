@@ -1,0 +1,44 @@
+package dev.cerebrum.engine.worker;
+
+import dev.cerebrum.engine.InvalidModelException;
+import dev.cerebrum.engine.ModelInfo;
+import dev.cerebrum.engine.ModelSpec;
+
+/**
+ * The checks of a spec against its model file that every engine makes before a worker starts: llama.cpp
+ * accepts settings it then crashes or misbehaves on (an invalid model parameter can leave the binding without a
+ * context), so they are refused here with a clear message.
+ */
+public final class ModelChecks {
+    /** The largest batch size accepted. */
+    public static final int MAX_BATCH_SIZE = 16_384;
+
+    private ModelChecks() {
+    }
+
+    /**
+     * Refuses a context beyond four times the trained one or beyond {@code maxContext}, more slots than the
+     * context holds 16 tokens for, more than four threads per processor, and a huge batch.
+     *
+     * @throws InvalidModelException naming the model and the limit
+     */
+    public static void check(ModelSpec spec, ModelInfo info, int maxContext) {
+        long limit = Math.min(maxContext, Math.max(1, info.trainedContext()) * 4);
+        if (spec.contextSize() > limit) {
+            throw new InvalidModelException("model '" + spec.name() + "': context size " + spec.contextSize()
+                    + " exceeds the limit of " + limit + " (4x its trained context, at most " + maxContext + ")");
+        }
+        if (spec.parallel() > spec.contextSize() / 16) {
+            throw new InvalidModelException("model '" + spec.name() + "': " + spec.parallel()
+                    + " slots need a context of at least " + spec.parallel() * 16);
+        }
+        int maxThreads = 4 * Runtime.getRuntime().availableProcessors();
+        if (spec.threads() > maxThreads || spec.batchThreads() > maxThreads) {
+            throw new InvalidModelException("model '" + spec.name() + "': at most " + maxThreads
+                    + " threads are allowed on this machine");
+        }
+        if (spec.batchSize() > MAX_BATCH_SIZE) {
+            throw new InvalidModelException("model '" + spec.name() + "': batch size must be at most " + MAX_BATCH_SIZE);
+        }
+    }
+}
