@@ -23,7 +23,10 @@ import io.helidon.webserver.spi.ServerConnection;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.io.InterruptedIOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -42,8 +45,16 @@ import java.util.concurrent.ExecutorService;
  * sends, within {@link #DRAIN_TIME} and {@link #DRAIN_MAX_BYTES}. The rest of a readable body that a refusal did
  * not need is discarded by {@link RequestFilter} while the connection stays open; once the answer is out, that rest
  * must arrive within the header timeout, or the connection is closed without another word.
+ *
+ * <p>Helidon reads nothing while a handler runs, so it notices a client that went away only at its next write. A
+ * handler that waits long without writing (a generation answered as one body) can {@linkplain #watchClient watch}
+ * the connection instead: the connection's next read is then made at once, on a thread of its own, and its end of
+ * stream or failure tells that the client went away. What that read returns is handed to Helidon's next read, so
+ * no byte is lost, and only one thread ever reads the socket at a time.
  */
 final class GuardedConnection implements ServerConnection {
+    /** The connection whose request the current thread handles: Helidon routes on the connection's thread. */
+    private static final ScopedValue<GuardedConnection> HANDLING = ScopedValue.newInstance();
     /**
      * How long a refused client, or one whose connection the server ends after its answer, may take to finish
      * sending, so that it reads the answer, not a reset.
@@ -155,6 +166,8 @@ final class GuardedConnection implements ServerConnection {
     private long bodyReadSince;
     /** When the request being handled was answered; 0 before. */
     private long answeredAt;
+    /** The socket's next read, made ahead of Helidon's for a {@link ClientWatch}; null when none was made. */
+    private CompletableFuture<byte[]> readAhead;
 
     GuardedConnection(ConnectionGuard guard, ConnectionContext helidon, InetAddress peer, boolean outsider,
                       ConnectionEvent refusal) {
@@ -198,7 +211,10 @@ final class GuardedConnection implements ServerConnection {
             }
             switch (RequestLine.peek(context.reader, guard.maxRequestLineLength())) {
                 case HTTP_1_1 -> {
-                    http1.handle(new PhaseLimit(limit));
+                    ScopedValue.where(HANDLING, this).<Void, InterruptedException>call(() -> {
+                        http1.handle(new PhaseLimit(limit));
+                        return null;
+                    });
                     drainIfEndedByTheServer();
                 }
                 case HTTP_1_0 -> replyNotHttp11(ApiError.of(505, "http_version_not_supported",
@@ -270,6 +286,62 @@ final class GuardedConnection implements ServerConnection {
         return expiry;
     }
 
+    /**
+     * Watches the connection of the request the current thread handles for its client ending it (end of stream or
+     * a reset) while the handler waits and reads nothing; {@code onGone} then runs once, on another thread. The
+     * request's body must have been read. A client that sends its next request meanwhile is still there; after
+     * that, nothing more is watched. On a thread that handles no request of this server the watch sees nothing.
+     */
+    static ClientWatch watchClient(Runnable onGone) {
+        ClientWatch watch = new ClientWatch(onGone);
+        if (HANDLING.isBound()) {
+            HANDLING.get().readAhead().whenComplete((bytes, failure) -> {
+                if (bytes == null) {
+                    watch.connectionEnded();
+                }
+            });
+        }
+        return watch;
+    }
+
+    /** The socket's next read, started now on a virtual thread unless it was started already. */
+    private synchronized CompletableFuture<byte[]> readAhead() {
+        if (readAhead == null) {
+            CompletableFuture<byte[]> next = new CompletableFuture<>();
+            Thread.ofVirtual().name("cerebrum-client-watch").start(() -> {
+                try {
+                    next.complete(helidon.serverSocket().get());
+                } catch (RuntimeException e) {
+                    next.completeExceptionally(e);
+                }
+            });
+            readAhead = next;
+        }
+        return readAhead;
+    }
+
+    /** The socket's next bytes (null at its end): those read ahead for a watch, if any, else a read now. */
+    private byte[] socketGet() {
+        CompletableFuture<byte[]> ahead;
+        synchronized (this) {
+            ahead = readAhead;
+            readAhead = null;
+        }
+        if (ahead == null) {
+            return helidon.serverSocket().get();
+        }
+        try {
+            return ahead.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            // as a read of a socket on a virtual thread does when interrupted: close it, and fail
+            Thread.currentThread().interrupt();
+            closeSocket();
+            throw new UncheckedIOException(new InterruptedIOException("interrupted while reading"));
+        }
+    }
+
     /** Writes a final answer, from the guard's thread while the connection's own thread waits for bytes. */
     void answerAndClose(ApiError error) {
         try {
@@ -331,9 +403,8 @@ final class GuardedConnection implements ServerConnection {
      */
     private void drain() {
         try {
-            HelidonSocket socket = helidon.serverSocket();
             for (int drained = 0; drained < DRAIN_MAX_BYTES; ) {
-                byte[] bytes = socket.get();
+                byte[] bytes = socketGet();
                 if (bytes == null) {
                     break;
                 }
@@ -413,7 +484,7 @@ final class GuardedConnection implements ServerConnection {
         byte[] bytes;
         try {
             readStarts();
-            bytes = helidon.serverSocket().get();
+            bytes = socketGet();
         } catch (UncheckedIOException e) {
             if (closing()) {
                 throw new CloseConnectionException("closed by the server", e);
