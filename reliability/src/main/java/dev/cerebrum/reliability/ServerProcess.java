@@ -37,8 +37,8 @@ final class ServerProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Map<String, String> settings;
-    /** What every worker's command line holds: its folder under this server's run folder. */
-    private final String workerFolders;
+    /** What every worker's command line holds: its folder under its engine's folder in this server's run folder. */
+    private final Pattern workerFolder;
     private final Thread console;
 
     private ServerProcess(Process process, Thread console, Path dir, int port, Map<String, String> settings)
@@ -49,7 +49,8 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
         this.settings = Map.copyOf(settings);
         // The server resolves its run folder against its working directory as the OS reports it.
-        this.workerFolders = dir.toRealPath().resolve("run").resolve("workers") + "/";
+        this.workerFolder = Pattern.compile(Pattern.quote(dir.toRealPath().resolve("run") + "/")
+                + "[^/\\s]+/workers/(\\S+)-\\d+-\\d+/");
     }
 
     /** A server to be started in {@code dir}. */
@@ -166,14 +167,15 @@ final class ServerProcess implements AutoCloseable {
      */
     List<ProcessHandle> workers() {
         return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().map(c -> c.contains(workerFolders)).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> workerFolder.matcher(c).find()).orElse(false))
                 .toList();
     }
 
     /** The live worker of {@code model}, when there is exactly one. */
     Optional<ProcessHandle> worker(String model) {
         List<ProcessHandle> of = workers().stream()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(workerFolders + model + "-")).orElse(false))
+                .filter(p -> p.info().commandLine().map(workerFolder::matcher)
+                        .map(m -> m.find() && m.group(1).equals(model)).orElse(false))
                 .toList();
         return of.size() == 1 ? Optional.of(of.getFirst()) : Optional.empty();
     }

@@ -179,9 +179,10 @@ class LauncherIT {
         List<String> workers = server.descendants().map(p -> p.info().commandLine().orElse(""))
                 .filter(l -> l.contains("WorkerMain")).toList();
         assertEquals(1, workers.size(), workers.toString());
-        assertTrue(workers.getFirst().contains(" -m dev.cerebrum.engine.llamacpp/"), workers.getFirst());
-        assertTrue(workers.getFirst().contains("--enable-native-access=dev.cerebrum.engine.llamacpp,llama"),
-                workers.getFirst());
+        // the demo model runs on the default engine, ffm
+        assertTrue(workers.getFirst().contains(" -m dev.cerebrum.engine.ffm/"), workers.getFirst());
+        assertTrue(workers.getFirst().contains("--enable-native-access=dev.cerebrum.engine.ffm,"), workers.getFirst());
+        assertFalse(workers.getFirst().contains(" -cp "), workers.getFirst());
     }
 
     @Test
