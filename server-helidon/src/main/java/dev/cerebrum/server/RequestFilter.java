@@ -31,6 +31,8 @@ final class RequestFilter implements Filter {
     static final HeaderName API_KEY_HEADER = HeaderNames.create("X-API-Key");
     static final HeaderName REQUEST_ID = HeaderNames.create(Exchange.REQUEST_ID_HEADER);
     private static final System.Logger ACCESS = System.getLogger("dev.cerebrum.access");
+    /** The status logged for a request that got no answer (its client went away first). */
+    private static final int NO_ANSWER = -1;
 
     private final ApiKeys apiKeys;
     private final ApiKeys metricsKeys;
@@ -76,7 +78,8 @@ final class RequestFilter implements Filter {
                 throw e;
             }
         } finally {
-            finish(ex, res.status().code());
+            // a client that went away before any answer got none: its status is logged as "-"
+            finish(ex, res.hasEntity() ? res.status().code() : NO_ANSWER);
         }
         if (bodyReadable) {
             discardUnreadBody(req);
@@ -157,7 +160,7 @@ final class RequestFilter implements Filter {
             // A metric must never fail a request.
         }
         ACCESS.log(Level.INFO, () -> "rid=" + ex.requestId + " peer=" + ex.peer + " method=" + ex.method + " path=" + ex.logPath
-                + " status=" + status + " model=" + (ex.model() == null ? "-" : ex.model())
+                + " status=" + (status == NO_ANSWER ? "-" : Integer.toString(status)) + " model=" + (ex.model() == null ? "-" : ex.model())
                 + " tokens=" + (ex.tokens() < 0 ? "-" : Integer.toString(ex.tokens()))
                 + " ms=" + String.format(Locale.ROOT, "%.1f", ms) + " outcome=" + outcome);
     }

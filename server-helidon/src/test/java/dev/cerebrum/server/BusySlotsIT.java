@@ -111,6 +111,15 @@ class BusySlotsIT {
         return socket;
     }
 
+    /** The lines of the server's log. */
+    private static java.util.stream.Stream<String> logLines() {
+        try {
+            return java.nio.file.Files.readAllLines(dir.resolve("logs/backend.log")).stream();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Waits until the request metrics have counted an outcome of the endpoint. */
     private static void awaitOutcome(String endpoint, String outcome) {
         String series = "cerebrum_requests_total{endpoint=\"" + endpoint + "\",outcome=\"" + outcome + "\"}";
@@ -177,6 +186,8 @@ class BusySlotsIT {
         assertTrue(generated < 60000, "the generation ran to its end: " + generated + " tokens");
         assertEquals(inferencesBefore + 1, status().inferenceCount());
         awaitOutcome("inference", "client_closed");
+        Workers.await("the access log line", 5_000, () -> logLines().anyMatch(line -> line.contains(
+                "method=POST path=/v1/inference status=- model=long") && line.endsWith("outcome=client_closed")));
         assertEquals("bcd", http.post("/v1/inference", "{\"prompt\": \"a\", \"model\": \"long\", \"max_tokens\": 3,"
                 + " \"temperature\": 0}", KEY).json().get("result"));
     }
