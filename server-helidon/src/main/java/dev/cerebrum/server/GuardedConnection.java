@@ -20,10 +20,10 @@ import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.spi.ServerConnection;
 
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.io.InterruptedIOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -288,9 +288,10 @@ final class GuardedConnection implements ServerConnection {
 
     /**
      * Watches the connection of the request the current thread handles for its client ending it (end of stream or
-     * a reset) while the handler waits and reads nothing; {@code onGone} then runs once, on another thread. The
-     * request's body must have been read. A client that sends its next request meanwhile is still there; after
-     * that, nothing more is watched. On a thread that handles no request of this server the watch sees nothing.
+     * a reset) while the handler waits and reads nothing; {@code onGone} then runs once, on the thread that
+     * noticed. The request's body must have been read. A client that sends its next request meanwhile is still
+     * there; after that, nothing more is watched. On a thread that handles no request of this server the watch
+     * sees nothing.
      */
     static ClientWatch watchClient(Runnable onGone) {
         ClientWatch watch = new ClientWatch(onGone);
