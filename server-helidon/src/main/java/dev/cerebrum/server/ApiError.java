@@ -31,6 +31,12 @@ record ApiError(int status, String code, String message, String field, Long limi
         return new ApiError(400, "invalid_request", message, field, null, null, null);
     }
 
+    /** A request body over {@code CEREBRUM_MAX_BODY_BYTES}, whether its length was declared or found by reading. */
+    static ApiError bodyTooLarge(long maxBodyBytes) {
+        return new ApiError(413, "payload_too_large", "the request body is larger than " + maxBodyBytes
+                + " bytes (CEREBRUM_MAX_BODY_BYTES)", "body", maxBodyBytes, null, null);
+    }
+
     static ApiError unavailable(String code, String reason, Duration retryAfter) {
         return new ApiError(503, code, reason, null, null, retryAfter, reason);
     }

@@ -135,7 +135,7 @@ public final class CerebrumServer implements AutoCloseable {
             bind(meters, manager, new JvmMemoryMetrics(), new JvmThreadMetrics(), new ProcessorMetrics(),
                     new UptimeMetrics());
 
-            Errors errors = new Errors(settings.guard().retryAfter());
+            Errors errors = new Errors(settings.guard().retryAfter(), settings.maxBodyBytes());
             VirtualThreadPoller.start();
             DescriptorBudget descriptors = DescriptorBudget.ofThisProcess();
             ConnectionGuard connections = new ConnectionGuard(connectionLimits(settings, descriptors),
@@ -168,6 +168,8 @@ public final class CerebrumServer implements AutoCloseable {
                     .protocolsDiscoverServices(false)
                     .addConnectionSelector(connections)
                     .maxTcpConnections(connections.hardLimit())
+                    // Bounds what is read of any body, the discarded rest of a refused one included.
+                    .maxPayloadSize(limits.maxPayloadBytes())
                     .directHandlers(errors.directHandlers())
                     .routing(r -> routing(r, filter, errors, health, inference, openAi, admin, metrics))
                     .build()
@@ -299,7 +301,7 @@ public final class CerebrumServer implements AutoCloseable {
                 .error(Throwable.class, (req, res, t) -> {
                     Exchange ex = req.context().get(Exchange.class).orElse(null);
                     if (ex != null) {
-                        errors.send(res, ex, errors.map(t, ex.requestId));
+                        errors.send(res, ex, t);
                     }
                 });
     }

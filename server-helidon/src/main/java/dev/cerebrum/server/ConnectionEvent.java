@@ -12,7 +12,10 @@ enum ConnectionEvent {
     REFUSED_PEER("refused", "peer", "refused (per-address limit)"),
     /** Closed: the request headers did not arrive within the header timeout. */
     HEADER_TIMEOUT("closed", "header_timeout", "header timeouts"),
-    /** Answered 408 and closed: a request body stopped arriving for the header timeout. */
+    /**
+     * Closed: a request body stopped arriving for the header timeout (answered 408), or the rest of a refused body
+     * was still arriving that long after the answer.
+     */
     BODY_TIMEOUT("closed", "body_timeout", "stalled request bodies"),
     /** Closed: a kept-alive connection waited longer than the idle timeout for its next request. */
     IDLE_TIMEOUT("closed", "idle_timeout", null),

@@ -33,8 +33,9 @@ import java.lang.System.Logger.Level;
  *     share.</li>
  *     <li>Its first request line is looked at: bytes that are not HTTP/1.1 get 400 (or 505) and a close.</li>
  *     <li>A connection that does not finish its request headers within the header timeout is closed (with 408
- *     when part of them arrived), so is one whose request body stops arriving for that long (with 408), and so
- *     is one kept alive longer than the idle timeout without a request.</li>
+ *     when part of them arrived), so is one whose request body stops arriving for that long (with 408), one
+ *     whose refused body is still arriving that long after the answer, and one kept alive longer than the idle
+ *     timeout without a request.</li>
  * </ul>
  * It is Helidon's only connection selector, so Helidon hands it every connection at once, before reading any
  * byte. What happens is counted in metrics and summed up in one log line at most every ten seconds.
@@ -75,8 +76,8 @@ final class ConnectionGuard implements ServerConnectionSelector, MeterBinder, Au
         this.descriptors = descriptors;
         this.retryAfter = retryAfter;
         Http1Config http1Config = Http1Config.builder()
-                .addReceiveListener(GuardedConnection.CLOSE_LISTENER)
-                .addSendListener(GuardedConnection.CLOSE_LISTENER)
+                .addReceiveListener(GuardedConnection.RECEIVE_LISTENER)
+                .addSendListener(GuardedConnection.SEND_LISTENER)
                 .build();
         this.http1 = Http1ConnectionSelector.builder().config(http1Config).build();
         this.maxRequestLineLength = http1Config.maxPrologueLength();

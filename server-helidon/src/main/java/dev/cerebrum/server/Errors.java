@@ -43,9 +43,15 @@ final class Errors {
     static final String CANCELLED = "the generation was cancelled";
 
     private final Duration retryAfter;
+    private final long maxBodyBytes;
 
-    Errors(Duration retryAfter) {
+    /**
+     * @param retryAfter   the {@code Retry-After} of 503s that have no better estimate
+     * @param maxBodyBytes {@code CEREBRUM_MAX_BODY_BYTES}, named by the 413 of a body refused before routing
+     */
+    Errors(Duration retryAfter, long maxBodyBytes) {
         this.retryAfter = retryAfter;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /** The error a failure becomes. Unexpected failures are logged with the request id. */
@@ -147,13 +153,13 @@ final class Errors {
         return ApiError.of(500, "internal_error", "internal error; quote request id " + requestId + " when reporting it");
     }
 
-    private static ApiError fromStatus(Status status) {
+    private ApiError fromStatus(Status status) {
         int code = status.code();
         return switch (code) {
             case 400 -> ApiError.invalid(null, "the request could not be read");
             case 404 -> ApiError.of(404, "not_found", "no such endpoint");
             case 405 -> ApiError.of(405, "method_not_allowed", "method not allowed on this endpoint");
-            case 413 -> ApiError.of(413, "payload_too_large", "the request body is too large");
+            case 413 -> ApiError.bodyTooLarge(maxBodyBytes);
             case 414 -> ApiError.of(414, "uri_too_long", "the request line is too long");
             case 431 -> ApiError.of(431, "headers_too_large", "the request headers are too large");
             case 501 -> ApiError.of(501, "not_implemented", "the request uses an unsupported transfer encoding");
@@ -164,8 +170,17 @@ final class Errors {
         };
     }
 
-    /** Sends the error unless the response has already started. */
-    void send(ServerResponse res, Exchange ex, ApiError error) {
+    /**
+     * Sends the answer to a failure ({@link #map}) unless the response has already started. It says
+     * {@code Connection: close} only when the request's body could not be read to its end; the unread rest of a
+     * body refused before it was read is read and discarded after the answer ({@link RequestFilter}), so the
+     * connection stays usable and the client, still sending, reads the answer instead of a reset.
+     */
+    void send(ServerResponse res, Exchange ex, Throwable failure) {
+        send(res, ex, map(failure, ex.requestId), failure instanceof ApiException e && e.endsConnection());
+    }
+
+    private void send(ServerResponse res, Exchange ex, ApiError error, boolean endsConnection) {
         ex.outcome(error.code());
         if (res.isSent()) {
             return;
@@ -178,8 +193,7 @@ final class Errors {
         if (error.status() == 401) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
-        if (error.status() == 413) {
-            // The rest of an oversized body is never read, so the connection cannot be reused.
+        if (endsConnection) {
             res.header(HeaderNames.CONNECTION, "close");
         }
         Object body = switch (ex.wire) {
@@ -192,8 +206,9 @@ final class Errors {
 
     /**
      * The answers to requests Helidon refuses before routing (malformed request lines, headers or chunked bodies,
-     * oversized headers, HTTP/1.0 on a kept-alive connection): the same error body as every other error, instead
-     * of Helidon's empty one. Helidon closes the connection after each.
+     * oversized headers, a body that declares more than the max payload size, HTTP/1.0 on a kept-alive connection):
+     * the same error body as every other error, instead of Helidon's empty one. The connection ends after each
+     * ({@link GuardedConnection} first reads, for a moment, what the client still sends).
      */
     DirectHandlers directHandlers() {
         DirectHandlers.Builder builder = DirectHandlers.builder();

@@ -8,6 +8,7 @@ import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.guard.ModelManager;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
@@ -57,23 +58,30 @@ final class Generations {
     }
 
     /**
-     * Runs a generation to its end.
+     * Runs a generation to its end, or until its client goes away (the generation is then cancelled).
      *
      * @throws GenerationFailedException when it ended without a result (an error, a cancel)
+     * @throws CloseConnectionException  when the client went away: there is nobody to answer
      */
     Completed complete(Exchange ex, String model, GenerationRequest request) {
         long start = System.nanoTime();
         StringBuilder text = new StringBuilder();
         GenerationEvent.Finished finished;
         boolean started;
+        boolean clientGone;
         Generation generation = track(manager.submit(model, request));
-        try (generation) {
+        // Nothing is written until the end, so the connection is watched: a client that leaves frees the slot now.
+        try (generation; ClientWatch client = GuardedConnection.watchClient(generation::cancel)) {
             finished = readAll(generation, text);
             started = generation.started() || finished.completionTokens() > 0;
+            clientGone = client.clientGone();
         } finally {
             active.remove(generation);
         }
         ex.tokens(finished.completionTokens());
+        if (clientGone) {
+            throw new CloseConnectionException("the client closed the connection");
+        }
         if (finished.reason() == FinishReason.ERROR || finished.reason() == FinishReason.CANCELLED) {
             throw new GenerationFailedException(kind(finished), finished.error(), started);
         }

@@ -9,6 +9,8 @@ import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.Headers;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
@@ -18,10 +20,13 @@ import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.spi.ServerConnection;
 
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -33,9 +38,27 @@ import java.util.concurrent.ExecutorService;
  * and a request or response that says {@code Connection: close} (through header listeners). Helidon 4.5.0 answers
  * such a request with that header but keeps the socket open (helidon-io/helidon#12324); this connection closes it
  * after the response.
+ *
+ * <p>Closing a socket that still has unread bytes makes the kernel reset the connection, and a client still
+ * sending a body then loses the answer it was sent. So when the server ends a connection after an answer (one
+ * refused before routing, or a body that could not be read), it first reads and discards what the client still
+ * sends, within {@link #DRAIN_TIME} and {@link #DRAIN_MAX_BYTES}. The rest of a readable body that a refusal did
+ * not need is discarded by {@link RequestFilter} while the connection stays open; once the answer is out, that rest
+ * must arrive within the header timeout, or the connection is closed without another word.
+ *
+ * <p>Helidon reads nothing while a handler runs, so it notices a client that went away only at its next write. A
+ * handler that waits long without writing (a generation answered as one body) can {@linkplain #watchClient watch}
+ * the connection instead: the connection's next read is then made at once, on a thread of its own, and its end of
+ * stream or failure tells that the client went away. What that read returns is handed to Helidon's next read, so
+ * no byte is lost, and only one thread ever reads the socket at a time.
  */
 final class GuardedConnection implements ServerConnection {
-    /** How long a refused or rejected client may take to finish sending, so it reads the answer, not a reset. */
+    /** The connection whose request the current thread handles: Helidon routes on the connection's thread. */
+    private static final ScopedValue<GuardedConnection> HANDLING = ScopedValue.newInstance();
+    /**
+     * How long a refused client, or one whose connection the server ends after its answer, may take to finish
+     * sending, so that it reads the answer, not a reset.
+     */
     static final Duration DRAIN_TIME = Duration.ofSeconds(1);
     /**
      * How long to wait for a refused client that has sent nothing yet: a client sends its request right after it
@@ -52,12 +75,15 @@ final class GuardedConnection implements ServerConnection {
         HEADERS,
         /**
          * A request is being routed: streams last as long as they last, but a body that stops arriving for the
-         * header timeout ends it.
+         * header timeout ends it, and so does the rest of a body still arriving that long after the answer.
          */
         REQUEST,
         /** Kept alive between requests (idle timeout). */
         IDLE,
-        /** Answering a refusal or a request that is not HTTP/1.1, then reading what the client still sends. */
+        /**
+         * Answering a refusal or a request that is not HTTP/1.1, or having answered a request after which the server
+         * ends the connection, then reading what the client still sends.
+         */
         REPLYING,
         /** Being closed. */
         CLOSING
@@ -71,19 +97,51 @@ final class GuardedConnection implements ServerConnection {
         CLOSE,
         /** Answer 408 and close: part of a request's headers arrived, but not the rest in time. */
         HEADERS_LATE,
-        /** Answer 408 and close: the request body stopped arriving for the header timeout. */
+        /** Answer 408 and close: the request body stopped arriving for the header timeout, before any answer. */
         BODY_STALLED
     }
 
     /**
-     * Marks a connection to close after the response: when the request asks for it (Helidon answers with
-     * {@code Connection: close} but, in 4.5.0, keeps reading), or when the response says so (an unread body).
+     * Marks a connection to close after the response when the request asks for it (Helidon answers with
+     * {@code Connection: close} but, in 4.5.0, keeps reading).
      */
-    static final Http1ConnectionListener CLOSE_LISTENER = new Http1ConnectionListener() {
+    static final Http1ConnectionListener RECEIVE_LISTENER = new Http1ConnectionListener() {
+        @Override
+        public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+            if (ctx instanceof Context c) {
+                c.connection().requestAsksClose = false;
+            }
+        }
+
         @Override
         public void headers(ConnectionContext ctx, Headers headers) {
             if (ctx instanceof Context c && headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
+                c.connection().requestAsksClose = true;
                 c.connection().closeAfterResponse = true;
+            }
+        }
+    };
+
+    /**
+     * Notes when a request is answered, and marks a connection to close after the response when the response says
+     * so; when the server, not the request, decided that, what the client still sends is drained first.
+     */
+    static final Http1ConnectionListener SEND_LISTENER = new Http1ConnectionListener() {
+        @Override
+        public void status(ConnectionContext ctx, Status status) {
+            if (ctx instanceof Context c) {
+                c.connection().answered();
+            }
+        }
+
+        @Override
+        public void headers(ConnectionContext ctx, Headers headers) {
+            if (ctx instanceof Context c && headers.containsToken(HeaderValues.CONNECTION_CLOSE)) {
+                GuardedConnection connection = c.connection();
+                connection.closeAfterResponse = true;
+                if (!connection.requestAsksClose) {
+                    connection.drainBeforeClose = true;
+                }
             }
         }
     };
@@ -96,12 +154,20 @@ final class GuardedConnection implements ServerConnection {
     private final ConnectionEvent refusal;
     private volatile ServerConnection http1;
     private volatile boolean closeAfterResponse;
+    /** The request being handled asked for {@code Connection: close}. */
+    private volatile boolean requestAsksClose;
+    /** The server ends the connection after its answer: read what the client still sends before closing. */
+    private volatile boolean drainBeforeClose;
 
     private Phase phase = Phase.OPEN;
     private long since = System.nanoTime();
     private boolean bytesInPhase;
     /** When the read Helidon is waiting in began, during a request (its body); 0 when it waits in none. */
     private long bodyReadSince;
+    /** When the request being handled was answered; 0 before. */
+    private long answeredAt;
+    /** The socket's next read, made ahead of Helidon's for a {@link ClientWatch}; null when none was made. */
+    private CompletableFuture<byte[]> readAhead;
 
     GuardedConnection(ConnectionGuard guard, ConnectionContext helidon, InetAddress peer, boolean outsider,
                       ConnectionEvent refusal) {
@@ -144,7 +210,13 @@ final class GuardedConnection implements ServerConnection {
                 return;
             }
             switch (RequestLine.peek(context.reader, guard.maxRequestLineLength())) {
-                case HTTP_1_1 -> http1.handle(new PhaseLimit(limit));
+                case HTTP_1_1 -> {
+                    ScopedValue.where(HANDLING, this).<Void, InterruptedException>call(() -> {
+                        http1.handle(new PhaseLimit(limit));
+                        return null;
+                    });
+                    drainIfEndedByTheServer();
+                }
                 case HTTP_1_0 -> replyNotHttp11(ApiError.of(505, "http_version_not_supported",
                         "HTTP/1.0 is not supported: send the request as HTTP/1.1"));
                 case OTHER_VERSION -> replyNotHttp11(ApiError.of(505, "http_version_not_supported",
@@ -192,8 +264,10 @@ final class GuardedConnection implements ServerConnection {
         Expiry expiry = switch (phase) {
             case OPEN, HEADERS -> waited > headerTimeout.toNanos()
                     ? (bytesInPhase ? Expiry.HEADERS_LATE : Expiry.CLOSE) : Expiry.NONE;
-            case REQUEST -> bodyReadSince != 0 && now - bodyReadSince > headerTimeout.toNanos()
-                    ? Expiry.BODY_STALLED : Expiry.NONE;
+            case REQUEST -> bodyReadSince == 0 ? Expiry.NONE
+                    // after the answer a 408 cannot be sent: the rest of the body had its time
+                    : answeredAt != 0 ? (now - answeredAt > headerTimeout.toNanos() ? Expiry.CLOSE : Expiry.NONE)
+                    : now - bodyReadSince > headerTimeout.toNanos() ? Expiry.BODY_STALLED : Expiry.NONE;
             case IDLE -> waited > idleTimeout.toNanos() ? Expiry.CLOSE : Expiry.NONE;
             case REPLYING -> waited > (bytesInPhase ? DRAIN_TIME : QUIET_DRAIN_TIME).toNanos()
                     ? Expiry.CLOSE : Expiry.NONE;
@@ -210,6 +284,63 @@ final class GuardedConnection implements ServerConnection {
             enter(Phase.CLOSING);
         }
         return expiry;
+    }
+
+    /**
+     * Watches the connection of the request the current thread handles for its client ending it (end of stream or
+     * a reset) while the handler waits and reads nothing; {@code onGone} then runs once, on the thread that
+     * noticed. The request's body must have been read. A client that sends its next request meanwhile is still
+     * there; after that, nothing more is watched. On a thread that handles no request of this server the watch
+     * sees nothing.
+     */
+    static ClientWatch watchClient(Runnable onGone) {
+        ClientWatch watch = new ClientWatch(onGone);
+        if (HANDLING.isBound()) {
+            HANDLING.get().readAhead().whenComplete((bytes, failure) -> {
+                if (bytes == null) {
+                    watch.connectionEnded();
+                }
+            });
+        }
+        return watch;
+    }
+
+    /** The socket's next read, started now on a virtual thread unless it was started already. */
+    private synchronized CompletableFuture<byte[]> readAhead() {
+        if (readAhead == null) {
+            CompletableFuture<byte[]> next = new CompletableFuture<>();
+            Thread.ofVirtual().name("cerebrum-client-watch").start(() -> {
+                try {
+                    next.complete(helidon.serverSocket().get());
+                } catch (RuntimeException e) {
+                    next.completeExceptionally(e);
+                }
+            });
+            readAhead = next;
+        }
+        return readAhead;
+    }
+
+    /** The socket's next bytes (null at its end): those read ahead for a watch, if any, else a read now. */
+    private byte[] socketGet() {
+        CompletableFuture<byte[]> ahead;
+        synchronized (this) {
+            ahead = readAhead;
+            readAhead = null;
+        }
+        if (ahead == null) {
+            return helidon.serverSocket().get();
+        }
+        try {
+            return ahead.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            // as a read of a socket on a virtual thread does when interrupted: close it, and fail
+            Thread.currentThread().interrupt();
+            closeSocket();
+            throw new UncheckedIOException(new InterruptedIOException("interrupted while reading"));
+        }
     }
 
     /** Writes a final answer, from the guard's thread while the connection's own thread waits for bytes. */
@@ -236,21 +367,45 @@ final class GuardedConnection implements ServerConnection {
         reply(error);
     }
 
-    /**
-     * Answers and then reads what the client still sends, until it closes or {@link #DRAIN_TIME} is up (or
-     * {@link #QUIET_DRAIN_TIME} while it has sent nothing): closing with unread bytes would make the kernel reset
-     * the connection, and the client could lose the answer.
-     */
+    /** Answers, then {@linkplain #drain() reads what the client still sends}. */
     private void reply(ApiError error) {
         synchronized (this) {
             enter(Phase.REPLYING);
         }
         try {
-            DataWriter writer = helidon.dataWriter();
-            writer.writeNow(BufferData.create(Errors.rawResponse(error, Exchange.requestId(null))));
-            HelidonSocket socket = helidon.serverSocket();
+            helidon.dataWriter().writeNow(BufferData.create(Errors.rawResponse(error, Exchange.requestId(null))));
+        } catch (RuntimeException e) {
+            return; // the client left
+        }
+        drain();
+    }
+
+    /**
+     * After Helidon's loop ended: when the server ended the connection with an answer (Helidon's refusal before
+     * routing, or a body that could not be read), rather than a timeout, a stop or the client, {@linkplain #drain()
+     * reads what the client still sends} before Helidon closes the socket.
+     */
+    private void drainIfEndedByTheServer() {
+        synchronized (this) {
+            if (!drainBeforeClose || phase == Phase.CLOSING) {
+                return;
+            }
+            if (phase != Phase.REPLYING) {
+                enter(Phase.REPLYING);
+            }
+        }
+        drain();
+    }
+
+    /**
+     * Reads what the client still sends, until it closes, {@link #DRAIN_MAX_BYTES} arrived, or {@link #DRAIN_TIME}
+     * is up ({@link #QUIET_DRAIN_TIME} while it sends nothing): closing with unread bytes would make the kernel reset
+     * the connection, and the client could lose the answer.
+     */
+    private void drain() {
+        try {
             for (int drained = 0; drained < DRAIN_MAX_BYTES; ) {
-                byte[] bytes = socket.get();
+                byte[] bytes = socketGet();
                 if (bytes == null) {
                     break;
                 }
@@ -296,12 +451,20 @@ final class GuardedConnection implements ServerConnection {
 
     private synchronized void requestStarted() {
         enter(Phase.REQUEST);
+        answeredAt = 0;
+    }
+
+    private synchronized void answered() {
+        if (phase == Phase.REQUEST && answeredAt == 0) {
+            answeredAt = System.nanoTime();
+        }
     }
 
     private void requestEnded() {
         if (closeAfterResponse) {
             synchronized (this) {
-                enter(Phase.CLOSING);
+                // the drain, if any, starts now: Helidon ends its loop at once
+                enter(drainBeforeClose ? Phase.REPLYING : Phase.CLOSING);
             }
             // Ends Helidon's loop after this request; it then closes the socket.
             http1.close(false);
@@ -322,7 +485,7 @@ final class GuardedConnection implements ServerConnection {
         byte[] bytes;
         try {
             readStarts();
-            bytes = helidon.serverSocket().get();
+            bytes = socketGet();
         } catch (UncheckedIOException e) {
             if (closing()) {
                 throw new CloseConnectionException("closed by the server", e);

@@ -3,12 +3,12 @@ package dev.cerebrum.server;
 import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.grammar.Grammar;
 import dev.cerebrum.grammar.GrammarException;
-import io.helidon.http.HeaderNames;
+import io.helidon.http.RequestException;
 import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Supplier;
 
 /**
  * The body of {@code /v1/inference} and {@code /v1/inference/stream}, read and checked: JSON syntax and
@@ -20,54 +20,68 @@ import java.io.InputStream;
  */
 record InferenceBody(String model, GenerationRequest request) {
 
-    /** The server's limits on a body. */
+    /**
+     * The server's limits on a body.
+     *
+     * @param maxBodyBytes   the largest body read ({@code CEREBRUM_MAX_BODY_BYTES})
+     * @param maxPromptChars the longest prompt ({@code CEREBRUM_MAX_PROMPT_CHARS})
+     * @param maxTokens      the largest {@code max_tokens} ({@code CEREBRUM_MAX_TOKENS_LIMIT})
+     */
     record Limits(long maxBodyBytes, int maxPromptChars, int maxTokens) {
+        /** How many times {@link #maxBodyBytes()} a request may send at most, the refused part read and discarded. */
+        static final int DISCARD_FACTOR = 4;
+
+        /**
+         * The most bytes the server reads of any request body (Helidon's {@code max-payload-size}): the rest of a
+         * body it refuses is read and discarded up to here, so that a client that is still sending it reads the
+         * answer instead of a reset; a body that declares more is refused before it is routed.
+         */
+        long maxPayloadBytes() {
+            return maxBodyBytes * DISCARD_FACTOR;
+        }
     }
 
     /**
-     * Reads at most {@code limits.maxBodyBytes()} bytes, refusing more with 413 before reading them all. On a
-     * failure the rest of the body stays unread (reading on could wait forever on a malformed chunk size), so
-     * the caller must close the connection after its answer.
+     * Reads at most {@code limits.maxBodyBytes()} bytes, refusing more with 413 before reading them all. A declared
+     * length over the limit is refused before the body is opened, so a client waiting for {@code 100 Continue} gets
+     * the refusal instead and never sends the body. The rest of a refused body is left for {@link RequestFilter} to
+     * discard after the answer. A body that cannot be read to its end (a malformed chunk, or a chunk beyond
+     * {@link Limits#maxPayloadBytes()}) is refused with an exception that ends the connection, since reading on
+     * could wait forever or for too much.
      */
-    static byte[] readBody(InputStream in, long contentLength, Limits limits) {
+    static byte[] readBody(Supplier<InputStream> opener, long contentLength, Limits limits) {
         if (contentLength > limits.maxBodyBytes()) {
-            throw tooLarge(limits);
+            throw new ApiException(ApiError.bodyTooLarge(limits.maxBodyBytes()));
         }
         byte[] body;
         try {
+            InputStream in = opener.get();
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxBodyBytes() + 1));
+            if (body.length <= limits.maxBodyBytes()) {
+                in.close();
+            }
         } catch (IOException | RuntimeException e) {
-            // A malformed chunked body surfaces from Helidon as a RuntimeException while it is read.
-            throw new ApiException(ApiError.invalid("body", "the request body could not be read"));
+            throw unreadable(e, limits);
         }
         if (body.length > limits.maxBodyBytes()) {
-            throw tooLarge(limits);
-        }
-        try {
-            in.close();
-        } catch (IOException | RuntimeException e) {
-            throw new ApiException(ApiError.invalid("body", "the request body could not be read"));
+            throw new ApiException(ApiError.bodyTooLarge(limits.maxBodyBytes()));
         }
         return body;
     }
 
-    private static ApiException tooLarge(Limits limits) {
-        return new ApiException(ApiError.of(413, "payload_too_large", "the request body is larger than "
-                + limits.maxBodyBytes() + " bytes (CEREBRUM_MAX_BODY_BYTES)").withField("body")
-                .withLimit(limits.maxBodyBytes()));
+    /**
+     * A body that cannot be read on: Helidon reports a malformed chunked body as a RuntimeException, and a chunk
+     * that takes the body past its max payload size as its own 413.
+     */
+    private static ApiException unreadable(Exception e, Limits limits) {
+        return ApiException.endingConnection(e instanceof RequestException r && r.status().code() == 413
+                ? ApiError.bodyTooLarge(limits.maxBodyBytes())
+                : ApiError.invalid("body", "the request body could not be read"));
     }
 
-    /**
-     * Reads a request's body within the limits; on a refusal the response gets {@code Connection: close},
-     * because part of the body is still unread and the connection cannot carry another request.
-     */
-    static byte[] read(ServerRequest req, ServerResponse res, Limits limits) {
-        try {
-            return readBody(req.content().inputStream(), req.headers().contentLength().orElse(-1), limits);
-        } catch (ApiException e) {
-            res.header(HeaderNames.CONNECTION, "close");
-            throw e;
-        }
+    /** Reads a request's body within the limits. */
+    static byte[] read(ServerRequest req, Limits limits) {
+        return readBody(req.content()::inputStream, req.headers().contentLength().orElse(-1), limits);
     }
 
     /** Parses and checks a body. */

@@ -32,15 +32,15 @@ final class InferenceService implements HttpService {
                 .post("/v1/inference/stream", this::stream);
     }
 
-    private InferenceBody body(ServerRequest req, ServerResponse res) {
-        InferenceBody body = InferenceBody.parse(InferenceBody.read(req, res, limits), limits);
+    private InferenceBody body(ServerRequest req) {
+        InferenceBody body = InferenceBody.parse(InferenceBody.read(req, limits), limits);
         Exchange.of(req).model(body.model());
         return body;
     }
 
     private void complete(ServerRequest req, ServerResponse res) {
         Exchange ex = Exchange.of(req);
-        InferenceBody body = body(req, res);
+        InferenceBody body = body(req);
         Generations.Completed done = generations.complete(ex, body.model(), body.request());
         GenerationEvent.Finished finished = done.finished();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -59,7 +59,7 @@ final class InferenceService implements HttpService {
 
     private void stream(ServerRequest req, ServerResponse res) {
         Exchange ex = Exchange.of(req);
-        InferenceBody body = body(req, res);
+        InferenceBody body = body(req);
         generations.stream(ex, body.model(), body.request(), res, new NativeEvents());
     }
 

@@ -42,7 +42,7 @@ final class OpenAiService implements HttpService {
 
     private void chat(ServerRequest req, ServerResponse res) {
         Exchange ex = Exchange.of(req);
-        OpenAiRequest body = OpenAiRequest.chat(InferenceBody.read(req, res, limits), limits);
+        OpenAiRequest body = OpenAiRequest.chat(InferenceBody.read(req, limits), limits);
         ex.model(body.model());
         String prompt = prompts.render(body.model(), body.messages(), body.tools(), body.templateVariables());
         InferenceBody.checkPromptLength("messages", "the chat prompt rendered from messages", prompt, limits);
@@ -51,7 +51,7 @@ final class OpenAiService implements HttpService {
 
     private void completions(ServerRequest req, ServerResponse res) {
         Exchange ex = Exchange.of(req);
-        OpenAiRequest body = OpenAiRequest.completion(InferenceBody.read(req, res, limits), limits);
+        OpenAiRequest body = OpenAiRequest.completion(InferenceBody.read(req, limits), limits);
         ex.model(body.model());
         answer(ex, res, body, body.prompt(), Kind.COMPLETION);
     }

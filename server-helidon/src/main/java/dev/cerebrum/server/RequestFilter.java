@@ -4,7 +4,7 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerRequestHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -31,6 +31,8 @@ final class RequestFilter implements Filter {
     static final HeaderName API_KEY_HEADER = HeaderNames.create("X-API-Key");
     static final HeaderName REQUEST_ID = HeaderNames.create(Exchange.REQUEST_ID_HEADER);
     private static final System.Logger ACCESS = System.getLogger("dev.cerebrum.access");
+    /** The status logged for a request that got no answer (its client went away first). */
+    private static final int NO_ANSWER = -1;
 
     private final ApiKeys apiKeys;
     private final ApiKeys metricsKeys;
@@ -59,21 +61,46 @@ final class RequestFilter implements Filter {
                 req.prologue().method().text(), path, logPath, System.nanoTime());
         req.context().register(ex);
         res.header(REQUEST_ID, ex.requestId);
+        boolean bodyReadable = true;
         try {
             if (!PUBLIC_PATHS.contains(path)) {
                 admit(req.headers(), ex, peerAddress);
             }
             chain.proceed();
-        } catch (ServerConnectionException | UncheckedIOException e) {
-            // The client went away; there is nobody to answer.
+        } catch (CloseConnectionException | UncheckedIOException e) {
+            // The client went away, or the connection was closed under the request: there is nobody to answer.
             ex.outcome("client_closed");
+            bodyReadable = false;
         } catch (Throwable t) {
-            errors.send(res, ex, errors.map(t, ex.requestId));
+            errors.send(res, ex, t);
+            bodyReadable = !(t instanceof ApiException e && e.endsConnection());
             if (t instanceof Error e && !(t instanceof StackOverflowError)) {
                 throw e;
             }
         } finally {
-            finish(ex, res.status().code());
+            // a client that went away before any answer got none: its status is logged as "-"
+            finish(ex, res.hasEntity() ? res.status().code() : NO_ANSWER);
+        }
+        if (bodyReadable) {
+            discardUnreadBody(req);
+        }
+    }
+
+    /**
+     * Reads and discards what is left of a body the answer did not need (a refusal sent before the body was read):
+     * a client still sending it would otherwise have its connection reset, and could lose the answer. Helidon
+     * does the same after the handler, but only on a connection it keeps open; doing it here covers a client that
+     * asked for {@code Connection: close} too. The listener's max payload size bounds the bytes, and the
+     * connection guard the time after the answer; a body that cannot be read to its end ends the connection.
+     */
+    private static void discardUnreadBody(RoutingRequest req) {
+        if (req.content().consumed()) {
+            return;
+        }
+        try {
+            req.content().consume();
+        } catch (RuntimeException e) {
+            throw new CloseConnectionException("the rest of the request body could not be read", e);
         }
     }
 
@@ -133,7 +160,7 @@ final class RequestFilter implements Filter {
             // A metric must never fail a request.
         }
         ACCESS.log(Level.INFO, () -> "rid=" + ex.requestId + " peer=" + ex.peer + " method=" + ex.method + " path=" + ex.logPath
-                + " status=" + status + " model=" + (ex.model() == null ? "-" : ex.model())
+                + " status=" + (status == NO_ANSWER ? "-" : Integer.toString(status)) + " model=" + (ex.model() == null ? "-" : ex.model())
                 + " tokens=" + (ex.tokens() < 0 ? "-" : Integer.toString(ex.tokens()))
                 + " ms=" + String.format(Locale.ROOT, "%.1f", ms) + " outcome=" + outcome);
     }

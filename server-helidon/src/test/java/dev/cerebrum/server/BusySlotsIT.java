@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,35 @@ class BusySlotsIT {
         return socket;
     }
 
+    /** Sends a request on a socket of its own, without reading. */
+    private Socket send(String path, String body) throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.server.port());
+        open.add(socket);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + TestServer.KEY
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes);
+        out.flush();
+        return socket;
+    }
+
+    /** The lines of the server's log. */
+    private static java.util.stream.Stream<String> logLines() {
+        try {
+            return java.nio.file.Files.readAllLines(dir.resolve("logs/backend.log")).stream();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the request metrics have counted an outcome of the endpoint. */
+    private static void awaitOutcome(String endpoint, String outcome) {
+        String series = "cerebrum_requests_total{endpoint=\"" + endpoint + "\",outcome=\"" + outcome + "\"}";
+        Workers.await(series, 5_000, () -> http.get("/metrics", KEY).body().contains(series));
+    }
+
     /** Starts the long generation as a stream and returns its event lines once it holds the slot. */
     private BufferedReader startLongStream() {
         BufferedReader lines = http.openLines("/v1/inference/stream", LONG_BODY, KEY);
@@ -137,6 +167,68 @@ class BusySlotsIT {
         long generated = status().completionTokens() - tokensBefore;
         assertTrue(generated > 0 && generated < 60000, "the generation was cut short after " + generated + " tokens");
         assertEquals(inferencesBefore + 1, status().inferenceCount());
+    }
+
+    @Test
+    void nonStreamRequestClosedByTheClient_cancelsTheGeneration_freesTheSlot_andIsCountedAsClientClosed()
+            throws Exception {
+        long inferencesBefore = status().inferenceCount();
+        long tokensBefore = status().completionTokens();
+        Socket socket = send("/v1/inference", LONG_BODY);
+        Workers.await("the long generation holds the slot", 5_000, () -> status().slotsBusy() == 1);
+
+        socket.close();
+
+        long ms = Workers.await("the slot is free again", 5_000, () -> idle(status()));
+        System.out.printf("non-stream: slot freed %d ms after the client disconnected%n", ms);
+        assertTrue(ms <= 1_500, "the slot took " + ms + " ms to free");
+        long generated = status().completionTokens() - tokensBefore;
+        assertTrue(generated < 60000, "the generation ran to its end: " + generated + " tokens");
+        assertEquals(inferencesBefore + 1, status().inferenceCount());
+        awaitOutcome("inference", "client_closed");
+        Workers.await("the access log line", 5_000, () -> logLines().anyMatch(line -> line.contains(
+                "method=POST path=/v1/inference status=- model=long") && line.endsWith("outcome=client_closed")));
+        assertEquals("bcd", http.post("/v1/inference", "{\"prompt\": \"a\", \"model\": \"long\", \"max_tokens\": 3,"
+                + " \"temperature\": 0}", KEY).json().get("result"));
+    }
+
+    @Test
+    void queuedOpenAiRequestClosedByTheClient_leavesTheQueueAtOnce() throws Exception {
+        startLongOnASocket();
+        Socket queued = send("/v1/completions", "{\"prompt\": \"abc\", \"model\": \"long\", \"max_tokens\": 3}");
+        Workers.await("one request waits in the queue", 5_000, () -> status().queued() == 1);
+
+        queued.close();
+
+        // had the disconnect gone unnoticed, the request would have waited out its 2 s and ended as queue_timeout
+        long ms = Workers.await("the queue is empty", 5_000, () -> status().queued() == 0);
+        System.out.printf("non-stream: left the queue %d ms after the client disconnected%n", ms);
+        awaitOutcome("completions", "client_closed");
+        assertFalse(http.get("/metrics", KEY).body()
+                .contains("cerebrum_requests_total{endpoint=\"completions\",outcome=\"queue_timeout\"}"));
+    }
+
+    @Test
+    void nonStreamRequestWhoseClientStays_isAnswered_andTheConnectionServesTheNextRequest() {
+        String body = "{\"prompt\": \"a\", \"model\": \"long\", \"max_tokens\": 2000, \"temperature\": 0,"
+                + " \"ignore_eos\": true}";
+        try (RawConnection c = RawConnection.open(server.server.port())) {
+            c.send("POST /v1/inference HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + TestServer.KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+            Workers.await("the generation holds the slot", 5_000, () -> status().slotsBusy() == 1);
+
+            // sent while the first request generates: the watch reads these bytes ahead, and hands them on
+            RawConnection.Answer a = c.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .readToEnd(Duration.ofSeconds(60));
+
+            assertTrue(a.closed(), a.text());
+            assertEquals(2, a.responses(), a.text());
+            assertEquals(200, a.status(), a.text());
+            assertTrue(a.body().contains("\"result\": \"bcdefghijklmnopqrstuvwxyz"), a.body());
+            String second = a.text().substring(a.text().indexOf("HTTP/1.1 ", 1));
+            assertTrue(second.startsWith("HTTP/1.1 200 "), second);
+            assertTrue(second.contains("\"status\""), second);
+        }
     }
 
     @Test

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ErrorsTest {
-    private final Errors errors = new Errors(Duration.ofSeconds(5));
+    private final Errors errors = new Errors(Duration.ofSeconds(5), 4096);
 
     @Test
     void typedExceptions_mapToTheWireTable() {

@@ -2,6 +2,9 @@ package dev.cerebrum.server;
 
 import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.InvalidRequestException;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -11,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,31 +134,56 @@ class InferenceBodyTest {
     }
 
     @Test
-    void aBodyThatCannotBeRead_isA400OnTheBody() {
+    void aBodyThatCannotBeRead_isA400OnTheBody_thatEndsTheConnection() {
         InputStream broken = new InputStream() {
             @Override
             public int read() {
                 throw new NumberFormatException("For input string: \"ZZ\" under radix 16");
             }
         };
-        ApiError e = assertThrows(ApiException.class, () -> InferenceBody.readBody(broken, -1, LIMITS)).error();
-        assertEquals(400, e.status());
-        assertEquals("body", e.field());
-        assertEquals("the request body could not be read", e.message());
+        ApiException e = assertThrows(ApiException.class, () -> InferenceBody.readBody(() -> broken, -1, LIMITS));
+        assertEquals(400, e.error().status());
+        assertEquals("body", e.error().field());
+        assertEquals("the request body could not be read", e.error().message());
+        assertTrue(e.endsConnection());
     }
 
     @Test
-    void aBodyOverTheLimit_isA413_whetherItsLengthIsDeclaredOrNot() {
+    void aChunkThatTakesTheBodyPastTheMaxPayload_isA413_thatEndsTheConnection() {
+        InputStream refused = new InputStream() {
+            @Override
+            public int read() {
+                throw RequestException.builder().type(DirectHandler.EventType.BAD_REQUEST)
+                        .status(Status.REQUEST_ENTITY_TOO_LARGE_413).build();
+            }
+        };
+        ApiException e = assertThrows(ApiException.class, () -> InferenceBody.readBody(() -> refused, -1, LIMITS));
+        assertEquals(413, e.error().status());
+        assertEquals(2048L, e.error().limit());
+        assertTrue(e.endsConnection());
+    }
+
+    @Test
+    void aBodyOverTheLimit_isA413_whetherItsLengthIsDeclaredOrNot_andTheConnectionCanCarryOn() {
         byte[] big = new byte[2049];
-        ApiError declared = assertThrows(ApiException.class,
-                () -> InferenceBody.readBody(new ByteArrayInputStream(big), 2049, LIMITS)).error();
-        assertEquals(413, declared.status());
-        assertEquals(2048L, declared.limit());
-        ApiError chunked = assertThrows(ApiException.class,
-                () -> InferenceBody.readBody(new ByteArrayInputStream(big), -1, LIMITS)).error();
-        assertEquals(413, chunked.status());
+        ApiException declared = assertThrows(ApiException.class, () -> InferenceBody.readBody(() -> {
+            throw new AssertionError("a body declared too large is never opened");
+        }, 2049, LIMITS));
+        assertEquals(413, declared.error().status());
+        assertEquals(2048L, declared.error().limit());
+        assertEquals("body", declared.error().field());
+        assertFalse(declared.endsConnection());
+        ApiException chunked = assertThrows(ApiException.class,
+                () -> InferenceBody.readBody(() -> new ByteArrayInputStream(big), -1, LIMITS));
+        assertEquals(413, chunked.error().status());
+        assertFalse(chunked.endsConnection());
         byte[] fits = new byte[2048];
-        assertArrayEquals(fits, InferenceBody.readBody(new ByteArrayInputStream(fits), -1, LIMITS));
+        assertArrayEquals(fits, InferenceBody.readBody(() -> new ByteArrayInputStream(fits), -1, LIMITS));
+    }
+
+    @Test
+    void theMaxPayload_isFourTimesTheBodyLimit() {
+        assertEquals(4 * 2048L, LIMITS.maxPayloadBytes());
     }
 
     @Test

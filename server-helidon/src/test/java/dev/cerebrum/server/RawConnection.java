@@ -49,6 +49,28 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits, without reading, until the first bytes of the server's answer have arrived; fails after {@code wait}.
+     * A client that reads only once it has sent its whole request finds them there.
+     */
+    RawConnection awaitAnswer(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            while (socket.getInputStream().available() == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no answer within " + wait.toMillis() + " ms");
+                }
+                Thread.sleep(5);
+            }
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** Everything the server sends until it closes the connection, or until {@code wait} has passed. */
     Answer readToEnd(Duration wait) {
         long start = System.nanoTime();
@@ -78,6 +100,39 @@ final class RawConnection implements AutoCloseable {
         }
         return new Answer(out.toString(StandardCharsets.ISO_8859_1), closed,
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** One whole response (its headers and its {@code Content-Length} body), without waiting for more. */
+    Answer readResponse(Duration wait) {
+        long start = System.nanoTime();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            while (true) {
+                String text = out.toString(StandardCharsets.ISO_8859_1);
+                int end = text.indexOf("\r\n\r\n");
+                if (end >= 0) {
+                    String length = new Answer(text, false, 0).header("Content-Length");
+                    if (length != null && text.length() >= end + 4 + Integer.parseInt(length)) {
+                        break;
+                    }
+                }
+                long left = wait.toMillis() - (System.nanoTime() - start) / 1_000_000;
+                if (left <= 0) {
+                    throw new AssertionError("no whole response within " + wait.toMillis() + " ms: " + text);
+                }
+                socket.setSoTimeout((int) left);
+                int n = in.read(buffer);
+                if (n < 0) {
+                    throw new AssertionError("closed before a whole response: " + text);
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Answer(out.toString(StandardCharsets.ISO_8859_1), false, (System.nanoTime() - start) / 1_000_000);
     }
 
     @Override
