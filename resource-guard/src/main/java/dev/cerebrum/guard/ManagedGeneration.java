@@ -11,6 +11,7 @@ import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.Timings;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -281,10 +282,24 @@ final class ManagedGeneration implements Generation {
         release(null, false);
     }
 
-    /** Gives the slot back exactly once. {@code finished} is null when nothing is known of the result. */
+    /**
+     * Gives the slot back exactly once, when the engine has freed it: a cancelled generation may still run for
+     * one step after its final event, and the engine refuses a generation beyond its free slots. {@code finished}
+     * is null when nothing is known of the result.
+     */
     private void release(GenerationEvent.Finished finished, boolean started) {
-        if (released.compareAndSet(false, true)) {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
+        Generation d = delegate;
+        CompletableFuture<Void> freed = d == null ? null : d.slotFreed().toCompletableFuture();
+        if (freed == null || freed.isDone()) {
             slots.finished(this, finished, started, model);
+        } else {
+            // Not on the engine's thread that completed it: handing the slot on may start the next generation.
+            freed.whenComplete((ignored, failure) ->
+                    Thread.ofVirtual().name("cerebrum-slot-handover").start(
+                            () -> slots.finished(this, finished, started, model)));
         }
     }
 
@@ -323,7 +338,7 @@ final class ManagedGeneration implements Generation {
         return f.withTimings(new Timings(t.queueMillis() + ours,
                 t.timeToFirstTokenMillis() > 0 ? t.timeToFirstTokenMillis() + ours : 0,
                 t.promptMillis(), t.decodeMillis(), t.promptTokensPerSecond(), t.decodeTokensPerSecond(),
-                t.totalMillis() + ours));
+                t.totalMillis() + ours, t.cachedTokens()));
     }
 
     private void cancelTimeout() {

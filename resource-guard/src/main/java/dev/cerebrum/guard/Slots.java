@@ -79,6 +79,7 @@ final class Slots {
                 if (finished != null) {
                     r.promptTokens.addAndGet(finished.promptTokens());
                     r.completionTokens.addAndGet(finished.completionTokens());
+                    r.cachedTokens.addAndGet(finished.timings().cachedTokens());
                 }
             }
             current = r.model;

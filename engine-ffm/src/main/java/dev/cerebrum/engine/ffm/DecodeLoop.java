@@ -3,11 +3,10 @@ package dev.cerebrum.engine.ffm;
 import dev.cerebrum.engine.EngineFailureException;
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.GenerationEvent;
+import dev.cerebrum.engine.NoFreeSlotException;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 /**
  * The one thread that decodes: continuous batching over the slots. Each step
  * <ol>
- *   <li>ends what was cancelled (queued or running) and gives free slots to queued generations, in order;</li>
+ *   <li>ends what was cancelled and puts newly submitted generations on their slots;</li>
  *   <li>puts into one {@code llama_batch} the next token of every decoding generation, plus one chunk (at most
  *       {@link CoreConfig#prefillChunk()} tokens) of the prompt of the oldest generation still prefilling;</li>
  *   <li>runs {@code llama_decode} once, then samples one token for every generation that has an output.</li>
@@ -27,6 +26,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * A cancel is therefore seen before the next step: within one chunk of a prompt, within one token of a
  * generation. A generation that ends has its sequence removed from the KV cache and its slot freed before its
  * final event is sent. With nothing to do the thread parks until a submission or cancel wakes it.
+ *
+ * <p>There is no queue here: {@link #submit} refuses a generation when every slot is taken
+ * ({@link NoFreeSlotException}); the scheduler in front (the resource guard) queues.
  */
 final class DecodeLoop implements Runnable {
 
@@ -38,11 +40,11 @@ final class DecodeLoop implements Runnable {
     private final Batch batch;
     private final Object submitLock = new Object();
     private final ConcurrentLinkedQueue<Sequence> inbox = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
+    /** Slots taken: running generations plus those submitted and not yet on their slot. */
+    private final AtomicInteger taken = new AtomicInteger();
     private final AtomicReferenceArray<Sequence> slots;
 
     // Decode-thread state.
-    private final ArrayDeque<Sequence> queue = new ArrayDeque<>();
     private final List<Sequence> prefilling = new ArrayList<>();
     private final List<Sequence> outputs = new ArrayList<>();
     private MemorySegment pieceSegment;
@@ -69,14 +71,21 @@ final class DecodeLoop implements Runnable {
         thread.start();
     }
 
-    /** Queues a generation; the decode thread starts it when a slot is free. */
+    /**
+     * Hands a generation to the decode thread, which puts it on a free slot before its next step.
+     *
+     * @throws NoFreeSlotException when every slot is taken
+     */
     void submit(Sequence sequence) {
         synchronized (submitLock) {
             if (closing || !alive) {
                 throw new EngineFailureException("the model is not loaded any more");
             }
+            if (taken.get() >= slots.length()) {
+                throw new NoFreeSlotException(slots.length());
+            }
+            taken.incrementAndGet();
             inbox.add(sequence);
-            queued.incrementAndGet();
         }
         wake();
     }
@@ -115,7 +124,7 @@ final class DecodeLoop implements Runnable {
             states.add(s == null ? new SlotState(i, SlotPhase.IDLE, 0, 0, 0)
                     : new SlotState(i, s.phase(), s.promptTokens(), s.promptProcessed(), s.sampled()));
         }
-        return new CoreStatus(states, queued.get());
+        return new CoreStatus(states);
     }
 
     /** Decode steps run so far. */
@@ -132,13 +141,12 @@ final class DecodeLoop implements Runnable {
     public void run() {
         try {
             while (true) {
-                drainInbox();
                 if (closing) {
                     endAll("the model was unloaded");
                     return;
                 }
+                startSubmitted();
                 endCancelled();
-                startQueued();
                 if (!anyRunning()) {
                     LockSupport.park(this);
                     continue;
@@ -154,13 +162,6 @@ final class DecodeLoop implements Runnable {
         }
     }
 
-    private void drainInbox() {
-        Sequence s;
-        while ((s = inbox.poll()) != null) {
-            queue.addLast(s);
-        }
-    }
-
     private boolean anyRunning() {
         for (int i = 0; i < slots.length(); i++) {
             if (slots.get(i) != null) {
@@ -171,14 +172,6 @@ final class DecodeLoop implements Runnable {
     }
 
     private void endCancelled() {
-        for (Iterator<Sequence> it = queue.iterator(); it.hasNext(); ) {
-            Sequence s = it.next();
-            if (s.cancelRequested()) {
-                it.remove();
-                queued.decrementAndGet();
-                end(s, FinishReason.CANCELLED, null);
-            }
-        }
         for (int i = 0; i < slots.length(); i++) {
             Sequence s = slots.get(i);
             if (s != null && s.cancelRequested()) {
@@ -187,18 +180,29 @@ final class DecodeLoop implements Runnable {
         }
     }
 
-    private void startQueued() {
-        for (int i = 0; i < slots.length() && !queue.isEmpty(); i++) {
+    /** Puts submitted generations on free slots; {@link #submit} made sure there is one for each. */
+    private void startSubmitted() {
+        Sequence s;
+        while ((s = inbox.poll()) != null) {
+            int slot = freeSlot();
+            if (slot < 0) {
+                throw new IllegalStateException("a submitted generation found no free slot");
+            }
+            s.slot = slot;
+            s.cached = 0;
+            s.startedNanos = System.nanoTime();
+            prefilling.add(s);
+            slots.set(slot, s);
+        }
+    }
+
+    private int freeSlot() {
+        for (int i = 0; i < slots.length(); i++) {
             if (slots.get(i) == null) {
-                Sequence s = queue.pollFirst();
-                queued.decrementAndGet();
-                s.slot = i;
-                s.cached = 0;
-                s.startedNanos = System.nanoTime();
-                prefilling.add(s);
-                slots.set(i, s);
+                return i;
             }
         }
+        return -1;
     }
 
     private void step() {
@@ -314,16 +318,15 @@ final class DecodeLoop implements Runnable {
             slots.set(s.slot, null);
         }
         model.freeSampler(s.sampler);
+        taken.decrementAndGet();
         s.send(s.finished(reason, error));
     }
 
     private void endAll(String error) {
-        drainInbox();
-        for (Sequence s : queue) {
-            queued.decrementAndGet();
-            end(s, FinishReason.ERROR, error);
+        Sequence waiting;
+        while ((waiting = inbox.poll()) != null) {
+            end(waiting, FinishReason.ERROR, error);
         }
-        queue.clear();
         for (int i = 0; i < slots.length(); i++) {
             Sequence s = slots.get(i);
             if (s != null) {

@@ -10,6 +10,8 @@ import dev.cerebrum.engine.worker.protocol.WorkerMessage.Outcome;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,6 +51,11 @@ final class WorkerGeneration implements Generation {
         return state.dispatchNanos != 0;
     }
 
+    @Override
+    public CompletionStage<Void> slotFreed() {
+        return state.slotFreed.minimalCompletionStage();
+    }
+
     /** The engine-side state (tests watch it after dropping the handle). */
     State state() {
         return state;
@@ -62,9 +69,11 @@ final class WorkerGeneration implements Generation {
         /** The encoded GENERATE message, checked against the frame limit before the generation queues. */
         final byte[] frame;
         final long submitNanos = System.nanoTime();
+        /** Completes when the worker has ended the native task (or is gone): its slot is free. */
+        final CompletableFuture<Void> slotFreed = new CompletableFuture<>();
         private final WorkerModel model;
 
-        /** Set when the generation got a slot; 0 while it waits. */
+        /** Set when the generation got its slot. */
         volatile long dispatchNanos;
         /** True once the worker sent output for it: its prompt is processed (the watchdog's allowance ends). */
         volatile boolean producing;
