@@ -8,8 +8,9 @@
 #
 # Usage: deploy/docker/build-base-images.sh [--force]
 #   --force  rebuild images that already exist
-# Settings (environment): DEBIAN_MIRROR (http://deb.debian.org/debian), CEREBRUM_BASE_JDK (the JDK
-# to copy and jlink from; default: the JDK the launcher finds), MAVEN_HOME (/usr/share/maven).
+# Settings (environment): DEBIAN_MIRROR (default: the host's own Debian mirror, the first `deb` source
+# of its apt configuration that serves a release suite), CEREBRUM_BASE_JDK (the JDK to copy and jlink
+# from; default: the JDK the launcher finds), MAVEN_HOME (/usr/share/maven).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +20,7 @@ force=false
 for arg in "$@"; do
     case "$arg" in
         --force) force=true ;;
-        -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "build-base-images: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -27,7 +28,31 @@ done
 readonly BASE_IMAGE=cerebrum-base:bookworm
 readonly BUILD_IMAGE=cerebrum-base:build
 readonly JRE_IMAGE=cerebrum-base:jre
-mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+
+# host_mirror: the URI of the host's first apt `deb` source for a release suite (not -security, -updates
+# or -backports), from the one-line sources.list format and the deb822 *.sources format alike.
+host_mirror() {
+    local f
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] || continue
+        awk '$1 == "deb" { i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+                           if ($(i + 1) !~ /-(security|updates|backports)$/) { print $i; exit } }' "$f"
+    done
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        # deb822 stanzas are separated by blank lines; one stanza per record.
+        awk 'BEGIN { RS = ""; FS = "\n" }
+             { types = uris = suites = ""
+               for (n = 1; n <= NF; n++) {
+                   if ($n ~ /^Types:/) types = $n
+                   if ($n ~ /^URIs:/) { uris = $n; sub(/^URIs:[ \t]*/, "", uris); split(uris, u, /[ \t]+/) }
+                   if ($n ~ /^Suites:/) suites = $n
+               }
+               if (types ~ /[ \t]deb([ \t]|$)/ && suites ~ /[ \t][a-z]+([ \t]|$)/) { print u[1]; exit } }' "$f"
+    done
+}
+
+mirror="${DEBIAN_MIRROR:-$(host_mirror | head -n 1)}"
 maven_home="${MAVEN_HOME:-/usr/share/maven}"
 jdk="${CEREBRUM_BASE_JDK:-$("$root/cerebrum" java-home)}"
 
@@ -57,6 +82,7 @@ trap 'rm -rf "$work"' EXIT
 if $force || ! have_image "$BASE_IMAGE"; then
     [ "$(id -u)" = 0 ] || die "debootstrap needs root: run as root (sudo $0)"
     command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install -y debootstrap"
+    [ -n "$mirror" ] || die "no Debian mirror found in the host's apt sources: set DEBIAN_MIRROR"
     step "debootstrap bookworm (minbase + libgomp1) from $mirror"
     debootstrap --variant=minbase --include=libgomp1 bookworm "$work/rootfs" "$mirror" \
         >"$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }

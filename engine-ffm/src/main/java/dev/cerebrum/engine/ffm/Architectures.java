@@ -14,7 +14,8 @@ import java.util.Set;
  */
 public final class Architectures {
 
-    private static final Set<String> SUPPORTED = ArchitectureList.read(Architectures.class, "llama-architectures.txt");
+    private static final Set<String> SUPPORTED = ArchitectureList.read(
+            Architectures.class.getResourceAsStream("llama-architectures.txt"), "llama-architectures.txt");
 
     private Architectures() {
     }

@@ -28,8 +28,8 @@ public final class LlamaCppEngineProvider implements InferenceEngineProvider {
     /** What the engine runs. */
     static final String VERSION = "llama.cpp b4916 (de.kherud:llama 4.2.0)";
     /** The architectures b4916 can load; how the list was made is in its header. */
-    static final Set<String> ARCHITECTURES = ArchitectureList.read(LlamaCppEngineProvider.class,
-            "b4916-architectures.txt");
+    static final Set<String> ARCHITECTURES = ArchitectureList.read(
+            LlamaCppEngineProvider.class.getResourceAsStream("b4916-architectures.txt"), "b4916-architectures.txt");
 
     @Override
     public String name() {

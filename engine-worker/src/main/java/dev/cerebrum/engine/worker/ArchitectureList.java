@@ -19,16 +19,19 @@ public final class ArchitectureList {
     }
 
     /**
-     * The names in the resource {@code name} next to {@code owner}, sorted.
+     * The names in the resource {@code name}, sorted. The engine's own module opens the resource
+     * ({@code Owner.class.getResourceAsStream(name)}): a named module's resources are not visible from this one.
      *
+     * @param resource the resource, or null when it is missing
+     * @param name     its name, for messages
      * @throws IllegalStateException when the resource is missing
      */
-    public static Set<String> read(Class<?> owner, String name) {
+    public static Set<String> read(InputStream resource, String name) {
         Set<String> names = new TreeSet<>();
-        try (InputStream in = owner.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the jar of " + owner.getName());
-            }
+        if (resource == null) {
+            throw new IllegalStateException(name + " is missing from the engine's jar");
+        }
+        try (InputStream in = resource) {
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line; (line = reader.readLine()) != null; ) {
                 String entry = line.strip();
