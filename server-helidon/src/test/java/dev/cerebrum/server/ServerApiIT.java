@@ -109,13 +109,14 @@ class ServerApiIT {
         assertEquals(5, j.get("tokens_generated"));
         assertEquals(5, j.get("completion_tokens"));
         assertEquals("length", j.get("finish_reason"));
+        assertEquals(false, j.get("deadline_exceeded"));
         assertTrue(((Number) j.get("prompt_tokens")).intValue() >= 3, r.body());
         assertTrue(((Number) j.get("inference_time_seconds")).doubleValue() > 0, r.body());
         assertTrue(Instant.parse((String) j.get("timestamp")).isAfter(Instant.now().minusSeconds(60)));
         @SuppressWarnings("unchecked")
         Map<String, Object> t = (Map<String, Object>) j.get("timings");
         for (String k : List.of("queue_ms", "time_to_first_token_ms", "prompt_ms", "decode_ms",
-                "prompt_tokens_per_second", "decode_tokens_per_second", "total_ms")) {
+                "prompt_tokens_per_second", "decode_tokens_per_second", "total_ms", "cached_tokens")) {
             assertInstanceOf(Number.class, t.get(k), k);
         }
         assertTrue(((Number) t.get("time_to_first_token_ms")).doubleValue() > 0, r.body());
@@ -162,14 +163,16 @@ class ServerApiIT {
         assertTrue(text.startsWith(tokens), text);
         Matcher done = Pattern.compile(Pattern.quote("data: {\"done\": true, \"total_tokens\": 3, \"inference_time\": ")
                 + NUM + Pattern.quote(", \"tokens_per_second\": ") + NUM
-                + Pattern.quote(", \"finish_reason\": \"length\", \"prompt_tokens\": ") + "([0-9]+)"
+                + Pattern.quote(", \"finish_reason\": \"length\", \"deadline_exceeded\": false, \"prompt_tokens\": ")
+                + "([0-9]+)"
                 + Pattern.quote(", \"completion_tokens\": 3, \"timings\": {\"queue_ms\": ") + NUM
                 + Pattern.quote(", \"time_to_first_token_ms\": ") + NUM
                 + Pattern.quote(", \"prompt_ms\": ") + NUM
                 + Pattern.quote(", \"decode_ms\": ") + NUM
                 + Pattern.quote(", \"prompt_tokens_per_second\": ") + NUM
                 + Pattern.quote(", \"decode_tokens_per_second\": ") + NUM
-                + Pattern.quote(", \"total_ms\": ") + NUM + Pattern.quote("}}\n\n"))
+                + Pattern.quote(", \"total_ms\": ") + NUM + Pattern.quote(", \"cached_tokens\": ") + "([0-9]+)"
+                + Pattern.quote("}}\n\n"))
                 .matcher(text.substring(tokens.length()));
         assertTrue(done.matches(), text);
         assertTrue(Double.parseDouble(done.group(1)) > 0, "inference_time");
