@@ -274,6 +274,28 @@ class ServerApiIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void repeatedPrompt_reportsItsCachedTokens_inTimingsUsageAndStats_withTheSameResult() {
+        String body = "{\"prompt\": \"abcdefghijklmnop\", \"model\": \"demo\", \"max_tokens\": 4, \"temperature\": 0}";
+        Http.Response first = http.post("/v1/inference", body, KEY);
+        Http.Response second = http.post("/v1/inference", body, KEY);
+        Http.Response openAi = http.post("/v1/completions", "{\"model\": \"demo\", \"prompt\": \"abcdefghijklmnop\","
+                + " \"max_tokens\": 4, \"temperature\": 0}", KEY);
+
+        assertEquals(200, second.status(), second.body());
+        assertEquals("qrst", first.json().get("result"));
+        assertEquals(first.json().get("result"), second.json().get("result"));
+        int prompt = ((Number) second.json().get("prompt_tokens")).intValue();
+        Map<String, Object> timings = (Map<String, Object>) second.json().get("timings");
+        assertEquals(prompt - 1, ((Number) timings.get("cached_tokens")).intValue(), second.body());
+        Map<String, Object> usage = (Map<String, Object>) openAi.json().get("usage");
+        assertTrue(((Number) ((Map<String, Object>) usage.get("prompt_tokens_details")).get("cached_tokens")).intValue()
+                > 0, openAi.body());
+        Map<String, Object> tokens = (Map<String, Object>) http.get("/v1/stats", KEY).json().get("tokens");
+        assertTrue(((Number) tokens.get("cached_prompt")).longValue() >= prompt - 1, tokens.toString());
+    }
+
+    @Test
     void loadUnload_reportWhatTheyDid_andUnloadingTwiceIs404() {
         Http.Response first = http.post("/v1/load/qwen_7b", null, KEY);
         assertEquals(200, first.status(), first.body());

@@ -19,13 +19,18 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * The one thread that decodes: continuous batching over the slots. Each step
  * <ol>
  *   <li>ends what was cancelled and puts newly submitted generations on their slots;</li>
- *   <li>puts into one {@code llama_batch} the next token of every decoding generation, plus one chunk (at most
- *       {@link CoreConfig#prefillChunk()} tokens) of the prompt of the oldest generation still prefilling;</li>
+ *   <li>puts into one {@code llama_batch} the next token of every decoding generation, plus one chunk of the
+ *       prompt of the oldest generation still prefilling, sized by the {@link ChunkPolicy};</li>
  *   <li>runs {@code llama_decode} once, then samples one token for every generation that has an output.</li>
  * </ol>
  * A cancel is therefore seen before the next step: within one chunk of a prompt, within one token of a
  * generation. A generation that ends has its sequence removed from the KV cache and its slot freed before its
  * final event is sent. With nothing to do the thread parks until a submission or cancel wakes it.
+ *
+ * <p>Prefix reuse: a slot keeps its sequence's cells in the KV cache after its generation ends, and remembers
+ * their tokens. A new generation goes to the free slot whose cached tokens share the longest prefix with its
+ * prompt; the cells past that prefix are removed and only the rest of the prompt is processed (at least its last
+ * token, whose logits give the first sample). The final event's timings report the reused tokens.
  *
  * <p>There is no queue here: {@link #submit} refuses a generation when every slot is taken
  * ({@link NoFreeSlotException}); the scheduler in front (the resource guard) queues.
@@ -38,6 +43,7 @@ final class DecodeLoop implements Runnable {
     private final CoreConfig config;
     private final int slotContext;
     private final Batch batch;
+    private final ChunkPolicy chunks;
     private final Object submitLock = new Object();
     private final ConcurrentLinkedQueue<Sequence> inbox = new ConcurrentLinkedQueue<>();
     /** Slots taken: running generations plus those submitted and not yet on their slot. */
@@ -45,6 +51,9 @@ final class DecodeLoop implements Runnable {
     private final AtomicReferenceArray<Sequence> slots;
 
     // Decode-thread state.
+    /** Per slot: the tokens whose cells the slot's sequence holds while no generation runs there. */
+    private final int[][] cachedTokens;
+    private final int[] cachedLength;
     private final List<Sequence> prefilling = new ArrayList<>();
     private final List<Sequence> outputs = new ArrayList<>();
     private MemorySegment pieceSegment;
@@ -61,7 +70,10 @@ final class DecodeLoop implements Runnable {
         this.config = config;
         this.slotContext = config.slotContext();
         this.batch = new Batch(model.arena(), model.batchSize());
+        this.chunks = new ChunkPolicy(config.prefillChunk());
         this.slots = new AtomicReferenceArray<>(config.slots());
+        this.cachedTokens = new int[config.slots()][];
+        this.cachedLength = new int[config.slots()];
         this.pieceSegment = model.arena().allocate(256);
         this.pieceBytes = new byte[256];
     }
@@ -184,25 +196,50 @@ final class DecodeLoop implements Runnable {
     private void startSubmitted() {
         Sequence s;
         while ((s = inbox.poll()) != null) {
-            int slot = freeSlot();
+            int slot = -1;
+            int shared = -1;
+            for (int i = 0; i < slots.length(); i++) {
+                if (slots.get(i) != null) {
+                    continue;
+                }
+                int common = commonPrefix(i, s.prompt);
+                // The longest shared prefix; on a tie the slot with the least cached, to keep longer caches.
+                if (common > shared || common == shared && cachedLength[i] < cachedLength[slot]) {
+                    slot = i;
+                    shared = common;
+                }
+            }
             if (slot < 0) {
                 throw new IllegalStateException("a submitted generation found no free slot");
             }
+            // At least the prompt's last token is processed again: its logits give the first sample.
+            int reuse = Math.min(shared, s.prompt.length - 1);
+            if (reuse < cachedLength[slot] && !model.truncateSequence(slot, reuse)) {
+                model.clearSequence(slot);
+                reuse = 0;
+            }
+            cachedLength[slot] = 0;
+            cachedTokens[slot] = null;
             s.slot = slot;
-            s.cached = 0;
+            s.tokens = java.util.Arrays.copyOf(s.prompt, slotContext);
+            s.cached = reuse;
+            s.reused = reuse;
+            s.promptProcessed(reuse);
             s.startedNanos = System.nanoTime();
             prefilling.add(s);
             slots.set(slot, s);
         }
     }
 
-    private int freeSlot() {
-        for (int i = 0; i < slots.length(); i++) {
-            if (slots.get(i) == null) {
-                return i;
-            }
+    /** Tokens at the start of {@code prompt} that free slot {@code slot} holds in its cells. */
+    private int commonPrefix(int slot, int[] prompt) {
+        int[] cached = cachedTokens[slot];
+        int n = Math.min(cachedLength[slot], prompt.length);
+        int i = 0;
+        while (i < n && cached[i] == prompt[i]) {
+            i++;
         }
-        return -1;
+        return i;
     }
 
     private void step() {
@@ -211,6 +248,7 @@ final class DecodeLoop implements Runnable {
         for (int i = 0; i < slots.length(); i++) {
             Sequence s = slots.get(i);
             if (s != null && !s.prefilling()) {
+                s.tokens[s.cached] = s.nextToken;
                 s.outputIndex = batch.add(s.nextToken, s.cached, s.slot, true);
                 outputs.add(s);
             }
@@ -218,7 +256,8 @@ final class DecodeLoop implements Runnable {
         Sequence chunked = prefilling.isEmpty() ? null : prefilling.getFirst();
         if (chunked != null) {
             int start = chunked.promptProcessed();
-            int n = Math.min(Math.min(config.prefillChunk(), batch.capacity() - batch.size()), chunked.prompt.length - start);
+            int n = Math.min(Math.min(chunks.chunk(outputs.size()), batch.capacity() - batch.size()),
+                    chunked.prompt.length - start);
             for (int k = 0; k < n; k++) {
                 int at = start + k;
                 boolean last = at == chunked.prompt.length - 1;
@@ -230,7 +269,11 @@ final class DecodeLoop implements Runnable {
             chunked.chunkEnd = start + n;
         }
 
+        long stepStart = System.nanoTime();
         int result = model.decode(batch);
+        if (chunked != null) {
+            chunks.measured(chunked.chunkEnd - chunked.promptProcessed(), outputs.size(), System.nanoTime() - stepStart);
+        }
         steps++;
         if (result != 0) {
             String error = "llama_decode failed with code " + result;
@@ -313,7 +356,13 @@ final class DecodeLoop implements Runnable {
             }
         }
         if (s.slot >= 0) {
-            model.clearSequence(s.slot);
+            if (reason == FinishReason.ERROR) {
+                // After a failed step its cells are uncertain: nothing of it is reused.
+                model.clearSequence(s.slot);
+            } else {
+                cachedTokens[s.slot] = s.tokens;
+                cachedLength[s.slot] = s.cached;
+            }
             prefilling.remove(s);
             slots.set(s.slot, null);
         }

@@ -82,6 +82,7 @@ final class WorkerGeneration implements Generation {
         private long lastNanos;
         private int outputs;
         private int countedTokens;
+        private int cachedTokens;
 
         // Guarded by the model's send lock: whether GENERATE and CANCEL went out.
         boolean sent;
@@ -178,7 +179,13 @@ final class WorkerGeneration implements Generation {
         }
 
         /** The worker ended the generation; a cancelled one has already finished for its consumer. */
-        void onEnd(Outcome outcome, int completionTokens, String message) {
+        void onEnd(Outcome outcome, int completionTokens, String message, int cachedTokens) {
+            lock.lock();
+            try {
+                this.cachedTokens = cachedTokens;
+            } finally {
+                lock.unlock();
+            }
             switch (outcome) {
                 case STOP -> finishWith(FinishReason.STOP, completionTokens, null);
                 case LENGTH, CONTEXT_FULL -> finishWith(FinishReason.LENGTH, completionTokens, null);
@@ -228,10 +235,10 @@ final class WorkerGeneration implements Generation {
             }
             double prompt = millis(firstNanos - dispatch);
             double decode = millis(lastNanos - firstNanos);
-            double promptRate = prompt > 0 ? promptTokens * 1000.0 / prompt : 0;
+            double promptRate = prompt > 0 ? (promptTokens - cachedTokens) * 1000.0 / prompt : 0;
             double decodeRate = decode > 0 && completionTokens > 1 ? (completionTokens - 1) * 1000.0 / decode : 0;
             return new Timings(queue, millis(firstNanos - submitNanos), prompt, decode, promptRate, decodeRate,
-                    millis(endNanos - submitNanos));
+                    millis(endNanos - submitNanos), cachedTokens);
         }
 
         private static double millis(long nanos) {

@@ -373,7 +373,7 @@ public final class WorkerModel implements LoadedModel {
                         if (state != null) {
                             // The slot is free before the final event is seen: a reader of Finished may count on it.
                             release(state);
-                            state.onEnd(end.outcome(), end.completionTokens(), end.message());
+                            state.onEnd(end.outcome(), end.completionTokens(), end.message(), end.cachedTokens());
                         }
                     }
                     case Counted counted -> {
