@@ -146,12 +146,12 @@ public final class SettingsTable {
     public static final Setting.Seconds QUEUE_TIMEOUT = positiveSeconds("CEREBRUM_QUEUE_TIMEOUT_SECONDS",
             Duration.ofSeconds(120), Group.QUEUES, Use.SERVER, "longest wait for a slot, in seconds; also how long"
                     + " an unforced unload waits for running work");
-    /** The longest a generation may take, queue included. */
+    /** The longest a generation may take from its admission, queue included. */
     public static final Setting.Seconds GENERATION_TIMEOUT = seconds("CEREBRUM_GENERATION_TIMEOUT_SECONDS",
             Duration.ofSeconds(600), Duration.ZERO, false, WEEK, Group.QUEUES, Use.SERVER,
-            "longest a generation may take from its arrival, queue included, in seconds; then it ends with"
-                    + " `finish_reason` `length` and `deadline_exceeded: true`, keeping the text so far; 0 = no"
-                    + " deadline");
+            "longest a generation may take from its admission (after any model load), queue included, in"
+                    + " seconds; then it ends with `finish_reason` `length` and `deadline_exceeded: true`, keeping"
+                    + " the text so far; 0 = no deadline");
     /** The {@code Retry-After} hint. */
     public static final Setting.Seconds RETRY_AFTER = positiveSeconds("CEREBRUM_RETRY_AFTER_SECONDS",
             Duration.ofSeconds(5), Group.QUEUES, Use.SERVER, "the `Retry-After` hint on 429 and 503, in seconds");

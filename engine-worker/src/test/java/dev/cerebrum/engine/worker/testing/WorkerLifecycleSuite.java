@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Worker processes of an engine: death, unload, orphans, start-up, queueing and the stream's hygiene, with the
+ * Worker processes of an engine: death, unload, orphans, start-up, refusal beyond the free slots and the stream's hygiene, with the
  * real native library on the successor model. Every worker engine passes it.
  */
 public abstract class WorkerLifecycleSuite extends EngineSuite {
