@@ -274,6 +274,27 @@ class ServerApiIT {
     }
 
     @Test
+    void sixConcurrentRequestsOnTwoSlots_waitInTheGuardsQueue_andEachGetsItsSoloAnswer() throws Exception {
+        Map<String, String> expected = Map.of("abc", "defg", "ghi", "jklm", "mno", "pqrs", "stu", "vwxy", "jk", "lmno",
+                "pq", "rstu");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            Map<String, java.util.concurrent.Future<Http.Response>> calls = new java.util.LinkedHashMap<>();
+            for (String prompt : expected.keySet()) {
+                calls.put(prompt, pool.submit(() -> http.post("/v1/inference", "{\"prompt\": \"" + prompt
+                        + "\", \"model\": \"demo\", \"max_tokens\": 4, \"temperature\": 0}", KEY)));
+            }
+            for (Map.Entry<String, java.util.concurrent.Future<Http.Response>> call : calls.entrySet()) {
+                Http.Response r = call.getValue().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(200, r.status(), r.body());
+                assertEquals(expected.get(call.getKey()), r.json().get("result"), call.getKey());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void repeatedPrompt_reportsItsCachedTokens_inTimingsUsageAndStats_withTheSameResult() {
         String body = "{\"prompt\": \"abcdefghijklmnop\", \"model\": \"demo\", \"max_tokens\": 4, \"temperature\": 0}";
