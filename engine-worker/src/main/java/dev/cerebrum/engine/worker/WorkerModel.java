@@ -182,17 +182,22 @@ public final class WorkerModel implements LoadedModel {
 
     @Override
     public SlotStatus slots() {
-        int prefilling = 0;
-        int decoding = 0;
-        for (WorkerGeneration.State state : running.values()) {
-            if (state.producing) {
-                decoding++;
-            } else {
-                prefilling++;
+        // Under the lock: the running generations and the busy count change together.
+        scheduleLock.lock();
+        try {
+            int prefilling = 0;
+            int decoding = 0;
+            for (WorkerGeneration.State state : running.values()) {
+                if (state.producing) {
+                    decoding++;
+                } else {
+                    prefilling++;
+                }
             }
+            return new SlotStatus(spec.parallel(), Math.max(busy, prefilling + decoding), prefilling, decoding);
+        } finally {
+            scheduleLock.unlock();
         }
-        int taken = Math.max(busy, prefilling + decoding);
-        return new SlotStatus(spec.parallel(), taken, prefilling, decoding);
     }
 
     @Override
