@@ -156,8 +156,8 @@ class ModelsCommandTest {
 
         // then the YAML file names the registry, and .env wins over it for the context
         assertEquals(ModelsCommand.OK, status, out());
-        assertEquals(List.of("m", "present", "conf/m.gguf"), line("m").subList(0, 3));
-        assertEquals("768", line("m").get(4));
+        assertEquals(List.of("m", "present", "ffm", "conf/m.gguf"), line("m").subList(0, 4));
+        assertEquals("768", line("m").get(5));
     }
 
     @Test
