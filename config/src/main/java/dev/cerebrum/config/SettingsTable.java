@@ -146,6 +146,12 @@ public final class SettingsTable {
     public static final Setting.Seconds QUEUE_TIMEOUT = positiveSeconds("CEREBRUM_QUEUE_TIMEOUT_SECONDS",
             Duration.ofSeconds(120), Group.QUEUES, Use.SERVER, "longest wait for a slot, in seconds; also how long"
                     + " an unforced unload waits for running work");
+    /** The longest a generation may take from its admission, queue included. */
+    public static final Setting.Seconds GENERATION_TIMEOUT = seconds("CEREBRUM_GENERATION_TIMEOUT_SECONDS",
+            Duration.ofSeconds(600), Duration.ZERO, false, WEEK, Group.QUEUES, Use.SERVER,
+            "longest a generation may take from its admission (after any model load), queue included, in"
+                    + " seconds; then it ends with `finish_reason` `length` and `deadline_exceeded: true`, keeping"
+                    + " the text so far; 0 = no deadline");
     /** The {@code Retry-After} hint. */
     public static final Setting.Seconds RETRY_AFTER = positiveSeconds("CEREBRUM_RETRY_AFTER_SECONDS",
             Duration.ofSeconds(5), Group.QUEUES, Use.SERVER, "the `Retry-After` hint on 429 and 503, in seconds");
@@ -246,7 +252,7 @@ public final class SettingsTable {
             THREADS, MAX_CPU_PERCENT, CPU_SAMPLE_MS, CPU_WINDOW_SECONDS,
             MIN_FREE_RAM_MB, MAX_LOADED_MODELS, IDLE_UNLOAD_MINUTES, IDLE_CHECK,
             MODELS_FILE, MODELS_DIR, CTX_SIZE, PARALLEL, LOAD_TIMEOUT,
-            QUEUE_SIZE, QUEUE_TIMEOUT, RETRY_AFTER,
+            QUEUE_SIZE, QUEUE_TIMEOUT, GENERATION_TIMEOUT, RETRY_AFTER,
             ENGINE, LLAMA_NATIVES_DIR, LLAMA_CACHE, WORKER_PING_INTERVAL, WORKER_PING_TIMEOUT, WORKER_STALL_TIMEOUT, WORKER_STALL_PER_PROMPT_TOKEN,
             LOG_DIR, RUN_DIR, SHUTDOWN_GRACE, CONFIG_FILE, ENV_FILE,
             JAVA_OPTS, START_TIMEOUT, STOP_TIMEOUT, HOME, NO_BUILD, JVM_DIR);

@@ -1,6 +1,8 @@
 package dev.cerebrum.engine;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A running generation: a stream of {@link GenerationEvent}s that ends with one
@@ -22,6 +24,14 @@ public interface Generation extends AutoCloseable {
 
     /** True once the generation has a slot (it is no longer waiting in the queue). */
     boolean started();
+
+    /**
+     * Completes once the engine has freed the generation's slot, which may be after a cancelled generation's
+     * final event was read (the engine stops it within one step). A scheduler hands the slot on only then.
+     */
+    default CompletionStage<Void> slotFreed() {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Cancels the generation unless it has finished. */
     @Override

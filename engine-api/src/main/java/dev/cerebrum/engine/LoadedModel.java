@@ -7,9 +7,10 @@ public interface LoadedModel extends AutoCloseable {
     ModelSpec spec();
 
     /**
-     * Starts a generation. It waits for a free slot if there is none; that wait is part of
-     * the stream and can be cancelled.
+     * Starts a generation on a free slot. The engine does not queue: the caller hands it at most as many
+     * generations as {@link #slots()} has free, and waits for {@link Generation#slotFreed()} before reusing one.
      *
+     * @throws NoFreeSlotException      when every slot is busy
      * @throws ContextOverflowException when the prompt does not fit a slot's context
      * @throws EngineFailureException   when the model is no longer usable
      */

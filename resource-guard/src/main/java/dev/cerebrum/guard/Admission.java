@@ -74,6 +74,7 @@ final class Admission {
                                 // Waiting for a busy slot adds no load, so the CPU rule does not apply here.
                                 ManagedGeneration queued = new ManagedGeneration(slots, r, request, true);
                                 slots.enqueue(queued);
+                                slots.startDeadline(queued);
                                 return queued;
                             }
                         }
@@ -91,6 +92,7 @@ final class Admission {
             if (startNow != null) {
                 try {
                     startNow.startNow(loaded);
+                    slots.startDeadline(startNow);
                     return startNow;
                 } catch (RuntimeException e) {
                     startNow.abandon();

@@ -29,12 +29,14 @@ import java.util.Objects;
  * @param cpuWindow          the CPU figures are averages over this window ({@code CEREBRUM_CPU_WINDOW_SECONDS})
  * @param idleCheckInterval  how often idle models are looked for
  * @param retryAfter         the retry-after hint of a refusal
+ * @param generationTimeout  longest a generation may take from its arrival, queue included; zero for no deadline
+ *                           ({@code CEREBRUM_GENERATION_TIMEOUT_SECONDS})
  */
 public record GuardSettings(Path modelsFile, Path modelsDir, int defaultThreads, int defaultContextSize,
                             int defaultParallel, int idleUnloadMinutes, long minFreeRamMb, double maxCpuPercent,
                             int maxLoadedModels, int queueSize, Duration queueTimeout, Duration loadTimeout,
                             Duration cpuSampleInterval, Duration cpuWindow, Duration idleCheckInterval,
-                            Duration retryAfter) {
+                            Duration retryAfter, Duration generationTimeout) {
     /** The longest CPU window: the sampler keeps one reading per sample interval within it. */
     public static final Duration MAX_CPU_WINDOW = Duration.ofSeconds(SettingsTable.CPU_WINDOW_SECONDS.max());
 
@@ -51,6 +53,10 @@ public record GuardSettings(Path modelsFile, Path modelsDir, int defaultThreads,
         }
         requirePositive(idleCheckInterval, "idleCheckInterval");
         requirePositive(retryAfter, "retryAfter");
+        Objects.requireNonNull(generationTimeout, "generationTimeout");
+        if (generationTimeout.isNegative()) {
+            throw new IllegalArgumentException("the generation timeout must not be negative, was " + generationTimeout);
+        }
         if (defaultThreads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, was " + defaultThreads);
         }
@@ -119,119 +125,127 @@ public record GuardSettings(Path modelsFile, Path modelsDir, int defaultThreads,
                 Duration.ofMillis(SettingsTable.CPU_SAMPLE_MS.read(vars)),
                 Duration.ofSeconds(SettingsTable.CPU_WINDOW_SECONDS.read(vars)),
                 SettingsTable.IDLE_CHECK.read(vars),
-                SettingsTable.RETRY_AFTER.read(vars));
+                SettingsTable.RETRY_AFTER.read(vars),
+                SettingsTable.GENERATION_TIMEOUT.read(vars));
+    }
+
+    /** A copy with another generation timeout (zero for none). */
+    public GuardSettings withGenerationTimeout(Duration v) {
+        return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
+                idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter, v);
     }
 
     /** A copy with another models file. */
     public GuardSettings withModelsFile(Path v) {
         return new GuardSettings(v, modelsDir, defaultThreads, defaultContextSize, defaultParallel, idleUnloadMinutes,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                cpuWindow, idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another models directory. */
     public GuardSettings withModelsDir(Path v) {
         return new GuardSettings(modelsFile, v, defaultThreads, defaultContextSize, defaultParallel, idleUnloadMinutes,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                cpuWindow, idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another default thread count. */
     public GuardSettings withDefaultThreads(int v) {
         return new GuardSettings(modelsFile, modelsDir, v, defaultContextSize, defaultParallel, idleUnloadMinutes,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                cpuWindow, idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another default context size. */
     public GuardSettings withDefaultContextSize(int v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, v, defaultParallel, idleUnloadMinutes,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                cpuWindow, idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another default slot count. */
     public GuardSettings withDefaultParallel(int v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, v, idleUnloadMinutes,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                cpuWindow, idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another default idle time. */
     public GuardSettings withIdleUnloadMinutes(int v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel, v,
                 minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout, cpuSampleInterval,
-                cpuWindow, idleCheckInterval, retryAfter);
+                cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another RAM floor. */
     public GuardSettings withMinFreeRamMb(long v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, v, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
-                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another CPU limit. */
     public GuardSettings withMaxCpuPercent(double v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, v, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
-                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another cap on loaded models. */
     public GuardSettings withMaxLoadedModels(int v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, v, queueSize, queueTimeout, loadTimeout,
-                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another queue size. */
     public GuardSettings withQueueSize(int v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, v, queueTimeout, loadTimeout,
-                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another queue timeout. */
     public GuardSettings withQueueTimeout(Duration v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, v, loadTimeout,
-                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another load timeout. */
     public GuardSettings withLoadTimeout(Duration v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, v,
-                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another CPU sample interval. */
     public GuardSettings withCpuSampleInterval(Duration v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
-                v, cpuWindow, idleCheckInterval, retryAfter);
+                v, cpuWindow, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another CPU window. */
     public GuardSettings withCpuWindow(Duration v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
-                cpuSampleInterval, v, idleCheckInterval, retryAfter);
+                cpuSampleInterval, v, idleCheckInterval, retryAfter, generationTimeout);
     }
 
     /** A copy with another idle check interval. */
     public GuardSettings withIdleCheckInterval(Duration v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
-                cpuSampleInterval, cpuWindow, v, retryAfter);
+                cpuSampleInterval, cpuWindow, v, retryAfter, generationTimeout);
     }
 
     /** A copy with another retry-after hint. */
     public GuardSettings withRetryAfter(Duration v) {
         return new GuardSettings(modelsFile, modelsDir, defaultThreads, defaultContextSize, defaultParallel,
                 idleUnloadMinutes, minFreeRamMb, maxCpuPercent, maxLoadedModels, queueSize, queueTimeout, loadTimeout,
-                cpuSampleInterval, cpuWindow, idleCheckInterval, v);
+                cpuSampleInterval, cpuWindow, idleCheckInterval, v, generationTimeout);
     }
 
     /** The RAM floor in bytes. */

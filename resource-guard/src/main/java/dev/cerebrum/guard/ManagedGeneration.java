@@ -11,6 +11,7 @@ import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.Timings;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,6 +44,7 @@ final class ManagedGeneration implements Generation {
     private volatile double waitedMillis;
     private volatile int completionTokens;
     private volatile ScheduledFuture<?> timeout;
+    private volatile ScheduledFuture<?> deadline;
     private boolean finalReturned;
 
     ManagedGeneration(Slots slots, Resident resident, GenerationRequest request, boolean queued) {
@@ -54,6 +56,22 @@ final class ManagedGeneration implements Generation {
 
     void timeout(ScheduledFuture<?> future) {
         this.timeout = future;
+    }
+
+    /** Its deadline: when it fires the generation is cancelled with {@link FailureKind#DEADLINE}. */
+    void deadline(ScheduledFuture<?> future) {
+        this.deadline = future;
+        if (released.get()) {
+            future.cancel(false);
+        }
+    }
+
+    /**
+     * The finish reason of a generation cancelled for {@code kind}: a deadline cuts the output short like a token
+     * limit ({@code length}, the text so far kept); every other cause is a cancel.
+     */
+    static FinishReason reasonOf(FailureKind kind) {
+        return kind == FailureKind.DEADLINE ? FinishReason.LENGTH : FinishReason.CANCELLED;
     }
 
     /** True when its queue timeout has already fired: it must not wait again. */
@@ -107,7 +125,7 @@ final class ManagedGeneration implements Generation {
             }
             FailureKind cancel = cancelKind();
             if (cancel != null) {
-                end(FinishReason.CANCELLED, cancel, null);
+                end(reasonOf(cancel), cancel, null);
             } else {
                 end(FinishReason.ERROR, kind, message);
             }
@@ -226,7 +244,7 @@ final class ManagedGeneration implements Generation {
                     double waited = millisSince(createdNanos);
                     phase = Phase.ENDED;
                     cancelledBy = kind;
-                    localFinal = new GenerationEvent.Finished(FinishReason.CANCELLED, 0, 0,
+                    localFinal = new GenerationEvent.Finished(reasonOf(kind), 0, 0,
                             new Timings(waited, 0, 0, 0, 0, 0, waited), null, kind);
                     changed.signalAll();
                 }
@@ -281,10 +299,28 @@ final class ManagedGeneration implements Generation {
         release(null, false);
     }
 
-    /** Gives the slot back exactly once. {@code finished} is null when nothing is known of the result. */
+    /**
+     * Gives the slot back exactly once, when the engine has freed it: a cancelled generation may still run for
+     * one step after its final event, and the engine refuses a generation beyond its free slots. {@code finished}
+     * is null when nothing is known of the result.
+     */
     private void release(GenerationEvent.Finished finished, boolean started) {
-        if (released.compareAndSet(false, true)) {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
+        ScheduledFuture<?> d0 = deadline;
+        if (d0 != null) {
+            d0.cancel(false);
+        }
+        Generation d = delegate;
+        CompletableFuture<Void> freed = d == null ? null : d.slotFreed().toCompletableFuture();
+        if (freed == null || freed.isDone()) {
             slots.finished(this, finished, started, model);
+        } else {
+            // Not on the engine's thread that completed it: handing the slot on may start the next generation.
+            freed.whenComplete((ignored, failure) ->
+                    Thread.ofVirtual().name("cerebrum-slot-handover").start(
+                            () -> slots.finished(this, finished, started, model)));
         }
     }
 
@@ -297,7 +333,7 @@ final class ManagedGeneration implements Generation {
         FailureKind cancel = cancelKind();
         if (cancel != null && cancel != FailureKind.CANCELLED
                 && (f.reason() == FinishReason.CANCELLED || f.reason() == FinishReason.ERROR)) {
-            return new GenerationEvent.Finished(FinishReason.CANCELLED, f.promptTokens(), f.completionTokens(),
+            return new GenerationEvent.Finished(reasonOf(cancel), f.promptTokens(), f.completionTokens(),
                     f.timings(), null, cancel);
         }
         if (f.reason() == FinishReason.ERROR && f.failure() == FailureKind.ENGINE_FAILURE && !Slots.alive(model)) {
@@ -310,8 +346,8 @@ final class ManagedGeneration implements Generation {
     /** What is known of a generation cancelled before its final event was read. */
     private GenerationEvent.Finished partial() {
         FailureKind cancel = cancelKind();
-        return new GenerationEvent.Finished(FinishReason.CANCELLED, 0, completionTokens, Timings.NONE, null,
-                cancel == null ? FailureKind.CANCELLED : cancel);
+        FailureKind kind = cancel == null ? FailureKind.CANCELLED : cancel;
+        return new GenerationEvent.Finished(reasonOf(kind), 0, completionTokens, Timings.NONE, null, kind);
     }
 
     private GenerationEvent.Finished withOwnWait(GenerationEvent.Finished f) {
@@ -323,7 +359,7 @@ final class ManagedGeneration implements Generation {
         return f.withTimings(new Timings(t.queueMillis() + ours,
                 t.timeToFirstTokenMillis() > 0 ? t.timeToFirstTokenMillis() + ours : 0,
                 t.promptMillis(), t.decodeMillis(), t.promptTokensPerSecond(), t.decodeTokensPerSecond(),
-                t.totalMillis() + ours));
+                t.totalMillis() + ours, t.cachedTokens()));
     }
 
     private void cancelTimeout() {

@@ -14,12 +14,16 @@ import java.util.Objects;
  * @param contextSize       total context in tokens
  * @param parallel          slots
  * @param threads           threads for generation and prompt processing
- * @param slotsBusy         slots generating
- * @param inFlight          generations admitted and running
- * @param queued            generations waiting for a slot
+ * @param slotsBusy         slots the engine holds for a generation (a cancelled one keeps its slot for at most one
+ *                          more step)
+ * @param inFlight          generations admitted and running, as the guard counts them
+ * @param queued            generations waiting for a slot in the guard's queue (the only queue)
+ * @param prefilling        running generations still processing their prompt, as the engine reports them
+ * @param decoding          running generations generating tokens, as the engine reports them
  * @param inferenceCount    finished generations
  * @param promptTokens      prompt tokens processed
  * @param completionTokens  tokens generated
+ * @param cachedTokens      prompt tokens found in a slot's cache and not processed again
  * @param lastUsed          end of the last generation, null if none
  * @param loadedAt          when the current load finished, null when not loaded
  * @param loadDuration      how long the last load took, null if never loaded
@@ -29,8 +33,9 @@ import java.util.Objects;
  * @param idleUnloadMinutes idle minutes before unload, 0 never
  */
 public record ModelStatus(String name, ModelState state, boolean available, String reason, int contextSize,
-                          int parallel, int threads, int slotsBusy, int inFlight, int queued, long inferenceCount,
-                          long promptTokens, long completionTokens, Instant lastUsed, Instant loadedAt,
+                          int parallel, int threads, int slotsBusy, int inFlight, int queued, int prefilling,
+                          int decoding, long inferenceCount, long promptTokens, long completionTokens,
+                          long cachedTokens, Instant lastUsed, Instant loadedAt,
                           Duration loadDuration, long estimateBytes, long rssBytes, boolean pinned,
                           int idleUnloadMinutes) {
 
@@ -53,7 +58,8 @@ public record ModelStatus(String name, ModelState state, boolean available, Stri
     public Builder toBuilder() {
         return new Builder(name, state).available(available).reason(reason)
                 .config(contextSize, parallel, threads).slotsBusy(slotsBusy).inFlight(inFlight).queued(queued)
-                .usage(inferenceCount, promptTokens, completionTokens, lastUsed)
+                .phases(prefilling, decoding).usage(inferenceCount, promptTokens, completionTokens, lastUsed)
+                .cachedTokens(cachedTokens)
                 .load(loadedAt, loadDuration, estimateBytes, rssBytes).residency(pinned, idleUnloadMinutes);
     }
 
@@ -69,9 +75,12 @@ public record ModelStatus(String name, ModelState state, boolean available, Stri
         private int slotsBusy;
         private int inFlight;
         private int queued;
+        private int prefilling;
+        private int decoding;
         private long inferenceCount;
         private long promptTokens;
         private long completionTokens;
+        private long cachedTokens;
         private Instant lastUsed;
         private Instant loadedAt;
         private Duration loadDuration;
@@ -111,7 +120,7 @@ public record ModelStatus(String name, ModelState state, boolean available, Stri
             return this;
         }
 
-        /** Slots generating. */
+        /** Slots the engine holds for a generation. */
         public Builder slotsBusy(int v) {
             this.slotsBusy = v;
             return this;
@@ -126,6 +135,19 @@ public record ModelStatus(String name, ModelState state, boolean available, Stri
         /** Generations waiting for a slot. */
         public Builder queued(int v) {
             this.queued = v;
+            return this;
+        }
+
+        /** Running generations still processing their prompt, and those generating tokens. */
+        public Builder phases(int prefilling, int decoding) {
+            this.prefilling = prefilling;
+            this.decoding = decoding;
+            return this;
+        }
+
+        /** Prompt tokens found in a slot's cache and not processed again. */
+        public Builder cachedTokens(long v) {
+            this.cachedTokens = v;
             return this;
         }
 
@@ -157,7 +179,7 @@ public record ModelStatus(String name, ModelState state, boolean available, Stri
         /** The status. */
         public ModelStatus build() {
             return new ModelStatus(name, state, available, reason, contextSize, parallel, threads, slotsBusy, inFlight,
-                    queued, inferenceCount, promptTokens, completionTokens, lastUsed, loadedAt, loadDuration,
+                    queued, prefilling, decoding, inferenceCount, promptTokens, completionTokens, cachedTokens, lastUsed, loadedAt, loadDuration,
                     estimateBytes, rssBytes, pinned, idleUnloadMinutes);
         }
     }

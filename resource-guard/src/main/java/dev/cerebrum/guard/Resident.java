@@ -47,6 +47,7 @@ final class Resident {
     final AtomicLong inferences = new AtomicLong();
     final AtomicLong promptTokens = new AtomicLong();
     final AtomicLong completionTokens = new AtomicLong();
+    final AtomicLong cachedTokens = new AtomicLong();
     final AtomicLong loads = new AtomicLong();
     final AtomicLong unloads = new AtomicLong();
     final AtomicLong evictions = new AtomicLong();

@@ -47,6 +47,17 @@ final class Slots {
         g.timeout(scheduler.schedule(() -> expire(g), settings.queueTimeout().toNanos(), TimeUnit.NANOSECONDS));
     }
 
+    /**
+     * Starts the generation's deadline ({@link GuardSettings#generationTimeout()}, none when zero): when it
+     * passes, the generation is cancelled wherever it is and ends with {@link FailureKind#DEADLINE}.
+     */
+    void startDeadline(ManagedGeneration g) {
+        long nanos = settings.generationTimeout().toNanos();
+        if (nanos > 0) {
+            g.deadline(scheduler.schedule(() -> g.cancel(FailureKind.DEADLINE), nanos, TimeUnit.NANOSECONDS));
+        }
+    }
+
     /** The queue timeout of a waiting generation ran out. */
     void expire(ManagedGeneration g) {
         if (g.resident.leaveQueue(g)
@@ -79,6 +90,7 @@ final class Slots {
                 if (finished != null) {
                     r.promptTokens.addAndGet(finished.promptTokens());
                     r.completionTokens.addAndGet(finished.completionTokens());
+                    r.cachedTokens.addAndGet(finished.timings().cachedTokens());
                 }
             }
             current = r.model;

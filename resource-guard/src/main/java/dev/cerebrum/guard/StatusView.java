@@ -2,6 +2,7 @@ package dev.cerebrum.guard;
 
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
+import dev.cerebrum.engine.SlotStatus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,7 @@ final class StatusView {
                     .inFlight(r.queue.inFlight())
                     .queued(r.queue.waiting())
                     .usage(r.inferences.get(), r.promptTokens.get(), r.completionTokens.get(), r.lastUsed)
+                    .cachedTokens(r.cachedTokens.get())
                     .load(r.loadedAt, r.loadDuration, r.estimateBytes, r.rssBytes)
                     .residency(e.pinned(), e.idleUnloadMinutes());
         } finally {
@@ -54,7 +56,8 @@ final class StatusView {
                 b.state(ModelState.FAILED).reason(Slots.WORKER_STOPPED);
             } else {
                 try {
-                    b.slotsBusy(model.slots().busy());
+                    SlotStatus slots = model.slots();
+                    b.slotsBusy(slots.busy()).phases(slots.prefilling(), slots.decoding());
                 } catch (RuntimeException ex) {
                     GuardLog.debug(r.name, "its slots could not be read; the admitted count stands in", ex);
                 }

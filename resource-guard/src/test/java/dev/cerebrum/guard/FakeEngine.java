@@ -151,6 +151,10 @@ final class FakeEngine implements InferenceEngine {
             if (tokens >= spec.slotContext()) {
                 throw new ContextOverflowException(tokens, spec.slotContext());
             }
+            if (generations.stream().filter(x -> !x.done).count() >= spec.parallel()) {
+                // Like the real engines: no queue here, the guard must never hand out more than the free slots.
+                throw new dev.cerebrum.engine.NoFreeSlotException(spec.parallel());
+            }
             FakeGeneration g = new FakeGeneration(tokens);
             generations.add(g);
             return g;
@@ -164,8 +168,8 @@ final class FakeEngine implements InferenceEngine {
         @Override
         public SlotStatus slots() {
             int busy = (int) generations.stream().filter(g -> !g.done).count();
-            return new SlotStatus(spec.parallel(), Math.min(busy, spec.parallel()),
-                    Math.max(0, busy - spec.parallel()));
+            int taken = Math.min(busy, spec.parallel());
+            return new SlotStatus(spec.parallel(), taken, 0, taken);
         }
 
         @Override

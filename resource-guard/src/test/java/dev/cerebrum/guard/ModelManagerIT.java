@@ -232,13 +232,17 @@ class ModelManagerIT {
 
     @Test
     void queueOverflow_isRefused_andAQueuedCallerThatGoesAwayIsRemoved() throws Exception {
-        // given one slot kept busy and a queue of one
-        ModelManager m = manager(quietSettings().withQueueSize(1), entry(model, "q", 512, 1, 60, false));
+        // given one slot kept busy (2048 tokens of context: it runs for seconds) and a queue of one
+        ModelManager m = manager(quietSettings().withQueueSize(1), entry(model, "q", 2048, 1, 60, false));
         Generation busy = m.submit("q", long_("abc"));
         firstToken(busy, BOUND);
         Generation queued = m.submit("q", greedy("w"));
         assertNull(queued.poll(Duration.ofMillis(100)));
         assertFalse(queued.started());
+        // the guard's queue is the only one; the phases come from the engine
+        ModelStatus status = m.status("q");
+        assertEquals(List.of(1, 1, 1, 0, 1), List.of(status.queued(), status.inFlight(), status.slotsBusy(),
+                status.prefilling(), status.decoding()), status.toString());
         // when another arrives, it is refused as busy
         QueueFullException full = assertThrows(QueueFullException.class, () -> m.submit("q", greedy("w")));
         assertEquals(Duration.ofSeconds(7), full.retryAfter());

@@ -255,6 +255,23 @@ class ModelManagerTest {
     }
 
     @Test
+    void deadline_endsARunningAndAQueuedGenerationWithLength_andHandsTheSlotOn() throws Exception {
+        manager(quietSettings().withGenerationTimeout(Duration.ofMillis(300)), entry(dir, "m", 1));
+        Generation running = manager.submit("m", request("a"));
+        Generation queued = manager.submit("m", request("b"));
+
+        GenerationEvent.Finished ranOut = finish(running, BOUND);
+        GenerationEvent.Finished waitedOut = finish(queued, BOUND);
+
+        assertEquals(FinishReason.LENGTH, ranOut.reason());
+        assertEquals(FailureKind.DEADLINE, ranOut.failure());
+        assertEquals(FinishReason.LENGTH, waitedOut.reason());
+        assertEquals(FailureKind.DEADLINE, waitedOut.failure());
+        awaitTrue(() -> manager.status("m").inFlight() == 0 && manager.status("m").queued() == 0, BOUND,
+                "nothing holds the slot");
+    }
+
+    @Test
     void queuedTooLong_endsWithTheQueueTimeoutError() throws Exception {
         manager(quietSettings().withQueueTimeout(Duration.ofMillis(200)), entry(dir, "m", 1));
         manager.submit("m", request("a"));

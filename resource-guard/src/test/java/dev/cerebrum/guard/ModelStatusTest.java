@@ -12,9 +12,9 @@ class ModelStatusTest {
     void toBuilder_copiesEveryField_andChangesOnlyWhatIsSet() {
         Instant used = Instant.parse("2026-01-01T00:00:00Z");
         ModelStatus s = ModelStatus.builder("m", ModelState.READY).available(true).reason(null).config(512, 2, 3)
-                .slotsBusy(1).inFlight(2).queued(3).usage(4, 5, 6, used)
+                .slotsBusy(1).inFlight(2).queued(3).phases(1, 0).usage(4, 5, 6, used).cachedTokens(11)
                 .load(used.plusSeconds(1), Duration.ofMillis(7), 8, 9).residency(true, 10).build();
-        assertEquals(new ModelStatus("m", ModelState.READY, true, null, 512, 2, 3, 1, 2, 3, 4, 5, 6, used,
+        assertEquals(new ModelStatus("m", ModelState.READY, true, null, 512, 2, 3, 1, 2, 3, 1, 0, 4, 5, 6, 11, used,
                 used.plusSeconds(1), Duration.ofMillis(7), 8, 9, true, 10), s);
 
         assertEquals(s, s.toBuilder().build());

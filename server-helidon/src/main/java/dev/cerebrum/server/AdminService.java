@@ -81,6 +81,8 @@ final class AdminService implements HttpService {
         d.put("slots_busy", m.slotsBusy());
         d.put("in_flight", m.inFlight());
         d.put("queued", m.queued());
+        d.put("prefilling", m.prefilling());
+        d.put("decoding", m.decoding());
         d.put("memory_estimate_bytes", m.estimateBytes());
         d.put("rss_bytes", m.rssBytes());
         d.put("last_used", Responses.iso(m.lastUsed()));
@@ -116,15 +118,20 @@ final class AdminService implements HttpService {
         Map<String, Object> queues = new LinkedHashMap<>();
         long prompt = 0;
         long completion = 0;
+        long cachedPrompt = 0;
         for (ModelStatus m : models) {
             Map<String, Object> q = new LinkedHashMap<>();
             q.put("queued", m.queued());
             q.put("in_flight", m.inFlight());
             q.put("slots_busy", m.slotsBusy());
             q.put("slots_total", m.parallel());
+            q.put("prefilling", m.prefilling());
+            q.put("decoding", m.decoding());
+            q.put("cached_prompt_tokens", m.cachedTokens());
             queues.put(m.name(), q);
             prompt += m.promptTokens();
             completion += m.completionTokens();
+            cachedPrompt += m.cachedTokens();
         }
         Map<String, Object> refusals = new LinkedHashMap<>();
         Map<Refusal, Long> counted = manager.refusals();
@@ -137,7 +144,11 @@ final class AdminService implements HttpService {
         body.put("models", modelStats);
         body.put("queues", queues);
         body.put("refusals", refusals);
-        body.put("tokens", Map.of("prompt", prompt, "completion", completion));
+        Map<String, Object> tokens = new LinkedHashMap<>();
+        tokens.put("prompt", prompt);
+        tokens.put("completion", completion);
+        tokens.put("cached_prompt", cachedPrompt);
+        body.put("tokens", tokens);
         Responses.json(res, 200, body);
     }
 

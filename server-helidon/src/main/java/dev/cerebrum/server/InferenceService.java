@@ -1,5 +1,6 @@
 package dev.cerebrum.server;
 
+import dev.cerebrum.engine.FailureKind;
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.GenerationEvent;
 import dev.cerebrum.engine.Timings;
@@ -50,6 +51,7 @@ final class InferenceService implements HttpService {
         out.put("inference_time_seconds", Json.round(done.seconds(), 3));
         out.put("timestamp", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         out.put("finish_reason", finished.reason().wireName());
+        out.put("deadline_exceeded", finished.failure() == FailureKind.DEADLINE);
         out.put("prompt_tokens", finished.promptTokens());
         out.put("completion_tokens", finished.completionTokens());
         out.put("timings", timings(finished.timings()));
@@ -81,6 +83,7 @@ final class InferenceService implements HttpService {
             data.put("inference_time", Json.round(seconds, 3));
             data.put("tokens_per_second", Json.round(seconds > 0 ? f.completionTokens() / seconds : 0, 2));
             data.put("finish_reason", f.reason().wireName());
+            data.put("deadline_exceeded", f.failure() == FailureKind.DEADLINE);
             data.put("prompt_tokens", f.promptTokens());
             data.put("completion_tokens", f.completionTokens());
             data.put("timings", timings(f.timings()));
@@ -107,6 +110,7 @@ final class InferenceService implements HttpService {
         m.put("prompt_tokens_per_second", Json.round(t.promptTokensPerSecond(), 2));
         m.put("decode_tokens_per_second", Json.round(t.decodeTokensPerSecond(), 2));
         m.put("total_ms", Json.round(t.totalMillis(), 3));
+        m.put("cached_tokens", t.cachedTokens());
         return m;
     }
 }

@@ -1,5 +1,6 @@
 package dev.cerebrum.server;
 
+import dev.cerebrum.engine.FailureKind;
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.GenerationEvent;
 import io.helidon.webserver.http.HttpRules;
@@ -118,6 +119,9 @@ final class OpenAiService implements HttpService {
             body.put("choices", List.of(choice));
             body.put("usage", usage(f));
             body.put("timings", InferenceService.timings(f.timings()));
+            if (f.failure() == FailureKind.DEADLINE) {
+                body.put("deadline_exceeded", true);
+            }
             return body;
         }
 
@@ -127,14 +131,15 @@ final class OpenAiService implements HttpService {
                 return new byte[0];
             }
             return join(roleChunk(), chunk(kind == Kind.CHAT ? Map.of("content", token.text()) : null,
-                    token.text(), null));
+                    token.text(), null, false));
         }
 
         @Override
         public byte[] finished(GenerationEvent.Finished f, double seconds) {
             List<byte[]> events = new ArrayList<>();
             events.add(roleChunk());
-            events.add(chunk(kind == Kind.CHAT ? Map.of() : null, "", finishReason(f.reason())));
+            events.add(chunk(kind == Kind.CHAT ? Map.of() : null, "", finishReason(f.reason()),
+                    f.failure() == FailureKind.DEADLINE));
             if (includeUsage) {
                 Map<String, Object> last = head(kind.chunkObject);
                 last.put("choices", List.of());
@@ -166,11 +171,14 @@ final class OpenAiService implements HttpService {
             Map<String, Object> delta = new LinkedHashMap<>();
             delta.put("role", "assistant");
             delta.put("content", "");
-            return chunk(delta, null, null);
+            return chunk(delta, null, null, false);
         }
 
-        /** A stream chunk: a chat {@code delta}, or a completion's {@code text}. */
-        private byte[] chunk(Map<String, Object> delta, String text, String finishReason) {
+        /**
+         * A stream chunk: a chat {@code delta}, or a completion's {@code text}; the last one says whether the
+         * deadline cut the generation short.
+         */
+        private byte[] chunk(Map<String, Object> delta, String text, String finishReason, boolean deadline) {
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", 0);
             if (kind == Kind.CHAT) {
@@ -185,6 +193,9 @@ final class OpenAiService implements HttpService {
             if (includeUsage) {
                 // As OpenAI: with include_usage every chunk has "usage", null until the last.
                 chunk.put("usage", null);
+            }
+            if (deadline) {
+                chunk.put("deadline_exceeded", true);
             }
             return Generations.data(chunk);
         }
@@ -203,6 +214,7 @@ final class OpenAiService implements HttpService {
             usage.put("prompt_tokens", f.promptTokens());
             usage.put("completion_tokens", f.completionTokens());
             usage.put("total_tokens", f.promptTokens() + f.completionTokens());
+            usage.put("prompt_tokens_details", Map.of("cached_tokens", f.timings().cachedTokens()));
             return usage;
         }
 

@@ -109,13 +109,14 @@ class ServerApiIT {
         assertEquals(5, j.get("tokens_generated"));
         assertEquals(5, j.get("completion_tokens"));
         assertEquals("length", j.get("finish_reason"));
+        assertEquals(false, j.get("deadline_exceeded"));
         assertTrue(((Number) j.get("prompt_tokens")).intValue() >= 3, r.body());
         assertTrue(((Number) j.get("inference_time_seconds")).doubleValue() > 0, r.body());
         assertTrue(Instant.parse((String) j.get("timestamp")).isAfter(Instant.now().minusSeconds(60)));
         @SuppressWarnings("unchecked")
         Map<String, Object> t = (Map<String, Object>) j.get("timings");
         for (String k : List.of("queue_ms", "time_to_first_token_ms", "prompt_ms", "decode_ms",
-                "prompt_tokens_per_second", "decode_tokens_per_second", "total_ms")) {
+                "prompt_tokens_per_second", "decode_tokens_per_second", "total_ms", "cached_tokens")) {
             assertInstanceOf(Number.class, t.get(k), k);
         }
         assertTrue(((Number) t.get("time_to_first_token_ms")).doubleValue() > 0, r.body());
@@ -162,14 +163,16 @@ class ServerApiIT {
         assertTrue(text.startsWith(tokens), text);
         Matcher done = Pattern.compile(Pattern.quote("data: {\"done\": true, \"total_tokens\": 3, \"inference_time\": ")
                 + NUM + Pattern.quote(", \"tokens_per_second\": ") + NUM
-                + Pattern.quote(", \"finish_reason\": \"length\", \"prompt_tokens\": ") + "([0-9]+)"
+                + Pattern.quote(", \"finish_reason\": \"length\", \"deadline_exceeded\": false, \"prompt_tokens\": ")
+                + "([0-9]+)"
                 + Pattern.quote(", \"completion_tokens\": 3, \"timings\": {\"queue_ms\": ") + NUM
                 + Pattern.quote(", \"time_to_first_token_ms\": ") + NUM
                 + Pattern.quote(", \"prompt_ms\": ") + NUM
                 + Pattern.quote(", \"decode_ms\": ") + NUM
                 + Pattern.quote(", \"prompt_tokens_per_second\": ") + NUM
                 + Pattern.quote(", \"decode_tokens_per_second\": ") + NUM
-                + Pattern.quote(", \"total_ms\": ") + NUM + Pattern.quote("}}\n\n"))
+                + Pattern.quote(", \"total_ms\": ") + NUM + Pattern.quote(", \"cached_tokens\": ") + "([0-9]+)"
+                + Pattern.quote("}}\n\n"))
                 .matcher(text.substring(tokens.length()));
         assertTrue(done.matches(), text);
         assertTrue(Double.parseDouble(done.group(1)) > 0, "inference_time");
@@ -268,6 +271,49 @@ class ServerApiIT {
         Map<String, Object> tokens = (Map<String, Object>) s.get("tokens");
         assertTrue(((Number) tokens.get("prompt")).longValue() > 0);
         assertTrue(((Number) tokens.get("completion")).longValue() >= 2);
+    }
+
+    @Test
+    void sixConcurrentRequestsOnTwoSlots_waitInTheGuardsQueue_andEachGetsItsSoloAnswer() throws Exception {
+        Map<String, String> expected = Map.of("abc", "defg", "ghi", "jklm", "mno", "pqrs", "stu", "vwxy", "jk", "lmno",
+                "pq", "rstu");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            Map<String, java.util.concurrent.Future<Http.Response>> calls = new java.util.LinkedHashMap<>();
+            for (String prompt : expected.keySet()) {
+                calls.put(prompt, pool.submit(() -> http.post("/v1/inference", "{\"prompt\": \"" + prompt
+                        + "\", \"model\": \"demo\", \"max_tokens\": 4, \"temperature\": 0}", KEY)));
+            }
+            for (Map.Entry<String, java.util.concurrent.Future<Http.Response>> call : calls.entrySet()) {
+                Http.Response r = call.getValue().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(200, r.status(), r.body());
+                assertEquals(expected.get(call.getKey()), r.json().get("result"), call.getKey());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void repeatedPrompt_reportsItsCachedTokens_inTimingsUsageAndStats_withTheSameResult() {
+        String body = "{\"prompt\": \"abcdefghijklmnop\", \"model\": \"demo\", \"max_tokens\": 4, \"temperature\": 0}";
+        Http.Response first = http.post("/v1/inference", body, KEY);
+        Http.Response second = http.post("/v1/inference", body, KEY);
+        Http.Response openAi = http.post("/v1/completions", "{\"model\": \"demo\", \"prompt\": \"abcdefghijklmnop\","
+                + " \"max_tokens\": 4, \"temperature\": 0}", KEY);
+
+        assertEquals(200, second.status(), second.body());
+        assertEquals("qrst", first.json().get("result"));
+        assertEquals(first.json().get("result"), second.json().get("result"));
+        int prompt = ((Number) second.json().get("prompt_tokens")).intValue();
+        Map<String, Object> timings = (Map<String, Object>) second.json().get("timings");
+        assertEquals(prompt - 1, ((Number) timings.get("cached_tokens")).intValue(), second.body());
+        Map<String, Object> usage = (Map<String, Object>) openAi.json().get("usage");
+        assertTrue(((Number) ((Map<String, Object>) usage.get("prompt_tokens_details")).get("cached_tokens")).intValue()
+                > 0, openAi.body());
+        Map<String, Object> tokens = (Map<String, Object>) http.get("/v1/stats", KEY).json().get("tokens");
+        assertTrue(((Number) tokens.get("cached_prompt")).longValue() >= prompt - 1, tokens.toString());
     }
 
     @Test

@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param batchThreads   threads for steps of several tokens, prompts included ({@code n_threads_batch})
  * @param batchSize      the most tokens one decode step holds ({@code n_batch})
  * @param microBatchSize the physical batch ({@code n_ubatch}), at most {@code batchSize}
- * @param prefillChunk   the most prompt tokens of one generation in one step; a cancel or another slot's next
- *                       token waits at most one chunk
+ * @param prefillChunk   the most prompt tokens of one generation in one step (the chunk while no other slot
+ *                       decodes; beside decoding slots the {@link ChunkPolicy} takes less); a cancel or another
+ *                       slot's next token waits at most one chunk
  * @param kvUnified      one KV buffer shared by all sequences ({@code kv_unified}); needed to copy part of one
  *                       sequence into another ({@code llama_memory_seq_cp})
  * @param mmap           map the file instead of reading it

@@ -5,10 +5,9 @@ import java.util.List;
 /**
  * A snapshot of a {@link GenerationCore}.
  *
- * @param slots  every slot, by index
- * @param queued generations waiting for a free slot
+ * @param slots every slot, by index
  */
-public record CoreStatus(List<SlotState> slots, int queued) {
+public record CoreStatus(List<SlotState> slots) {
     public CoreStatus {
         slots = List.copyOf(slots);
     }

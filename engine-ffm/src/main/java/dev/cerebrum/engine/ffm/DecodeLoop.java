@@ -3,11 +3,10 @@ package dev.cerebrum.engine.ffm;
 import dev.cerebrum.engine.EngineFailureException;
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.GenerationEvent;
+import dev.cerebrum.engine.NoFreeSlotException;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,14 +18,22 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 /**
  * The one thread that decodes: continuous batching over the slots. Each step
  * <ol>
- *   <li>ends what was cancelled (queued or running) and gives free slots to queued generations, in order;</li>
- *   <li>puts into one {@code llama_batch} the next token of every decoding generation, plus one chunk (at most
- *       {@link CoreConfig#prefillChunk()} tokens) of the prompt of the oldest generation still prefilling;</li>
+ *   <li>ends what was cancelled and puts newly submitted generations on their slots;</li>
+ *   <li>puts into one {@code llama_batch} the next token of every decoding generation, plus one chunk of the
+ *       prompt of the oldest generation still prefilling, sized by the {@link ChunkPolicy};</li>
  *   <li>runs {@code llama_decode} once, then samples one token for every generation that has an output.</li>
  * </ol>
  * A cancel is therefore seen before the next step: within one chunk of a prompt, within one token of a
  * generation. A generation that ends has its sequence removed from the KV cache and its slot freed before its
  * final event is sent. With nothing to do the thread parks until a submission or cancel wakes it.
+ *
+ * <p>Prefix reuse: a slot keeps its sequence's cells in the KV cache after its generation ends, and remembers
+ * their tokens. A new generation goes to the free slot whose cached tokens share the longest prefix with its
+ * prompt; the cells past that prefix are removed and only the rest of the prompt is processed (at least its last
+ * token, whose logits give the first sample). The final event's timings report the reused tokens.
+ *
+ * <p>There is no queue here: {@link #submit} refuses a generation when every slot is taken
+ * ({@link NoFreeSlotException}); the scheduler in front (the resource guard) queues.
  */
 final class DecodeLoop implements Runnable {
 
@@ -36,13 +43,17 @@ final class DecodeLoop implements Runnable {
     private final CoreConfig config;
     private final int slotContext;
     private final Batch batch;
+    private final ChunkPolicy chunks;
     private final Object submitLock = new Object();
     private final ConcurrentLinkedQueue<Sequence> inbox = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
+    /** Slots taken: running generations plus those submitted and not yet on their slot. */
+    private final AtomicInteger taken = new AtomicInteger();
     private final AtomicReferenceArray<Sequence> slots;
 
     // Decode-thread state.
-    private final ArrayDeque<Sequence> queue = new ArrayDeque<>();
+    /** Per slot: the tokens whose cells the slot's sequence holds while no generation runs there. */
+    private final int[][] cachedTokens;
+    private final int[] cachedLength;
     private final List<Sequence> prefilling = new ArrayList<>();
     private final List<Sequence> outputs = new ArrayList<>();
     private MemorySegment pieceSegment;
@@ -59,7 +70,10 @@ final class DecodeLoop implements Runnable {
         this.config = config;
         this.slotContext = config.slotContext();
         this.batch = new Batch(model.arena(), model.batchSize());
+        this.chunks = new ChunkPolicy(config.prefillChunk());
         this.slots = new AtomicReferenceArray<>(config.slots());
+        this.cachedTokens = new int[config.slots()][];
+        this.cachedLength = new int[config.slots()];
         this.pieceSegment = model.arena().allocate(256);
         this.pieceBytes = new byte[256];
     }
@@ -69,14 +83,21 @@ final class DecodeLoop implements Runnable {
         thread.start();
     }
 
-    /** Queues a generation; the decode thread starts it when a slot is free. */
+    /**
+     * Hands a generation to the decode thread, which puts it on a free slot before its next step.
+     *
+     * @throws NoFreeSlotException when every slot is taken
+     */
     void submit(Sequence sequence) {
         synchronized (submitLock) {
             if (closing || !alive) {
                 throw new EngineFailureException("the model is not loaded any more");
             }
+            if (taken.get() >= slots.length()) {
+                throw new NoFreeSlotException(slots.length());
+            }
+            taken.incrementAndGet();
             inbox.add(sequence);
-            queued.incrementAndGet();
         }
         wake();
     }
@@ -115,7 +136,7 @@ final class DecodeLoop implements Runnable {
             states.add(s == null ? new SlotState(i, SlotPhase.IDLE, 0, 0, 0)
                     : new SlotState(i, s.phase(), s.promptTokens(), s.promptProcessed(), s.sampled()));
         }
-        return new CoreStatus(states, queued.get());
+        return new CoreStatus(states);
     }
 
     /** Decode steps run so far. */
@@ -132,13 +153,12 @@ final class DecodeLoop implements Runnable {
     public void run() {
         try {
             while (true) {
-                drainInbox();
                 if (closing) {
                     endAll("the model was unloaded");
                     return;
                 }
+                startSubmitted();
                 endCancelled();
-                startQueued();
                 if (!anyRunning()) {
                     LockSupport.park(this);
                     continue;
@@ -154,13 +174,6 @@ final class DecodeLoop implements Runnable {
         }
     }
 
-    private void drainInbox() {
-        Sequence s;
-        while ((s = inbox.poll()) != null) {
-            queue.addLast(s);
-        }
-    }
-
     private boolean anyRunning() {
         for (int i = 0; i < slots.length(); i++) {
             if (slots.get(i) != null) {
@@ -171,14 +184,6 @@ final class DecodeLoop implements Runnable {
     }
 
     private void endCancelled() {
-        for (Iterator<Sequence> it = queue.iterator(); it.hasNext(); ) {
-            Sequence s = it.next();
-            if (s.cancelRequested()) {
-                it.remove();
-                queued.decrementAndGet();
-                end(s, FinishReason.CANCELLED, null);
-            }
-        }
         for (int i = 0; i < slots.length(); i++) {
             Sequence s = slots.get(i);
             if (s != null && s.cancelRequested()) {
@@ -187,18 +192,54 @@ final class DecodeLoop implements Runnable {
         }
     }
 
-    private void startQueued() {
-        for (int i = 0; i < slots.length() && !queue.isEmpty(); i++) {
-            if (slots.get(i) == null) {
-                Sequence s = queue.pollFirst();
-                queued.decrementAndGet();
-                s.slot = i;
-                s.cached = 0;
-                s.startedNanos = System.nanoTime();
-                prefilling.add(s);
-                slots.set(i, s);
+    /** Puts submitted generations on free slots; {@link #submit} made sure there is one for each. */
+    private void startSubmitted() {
+        Sequence s;
+        while ((s = inbox.poll()) != null) {
+            int slot = -1;
+            int shared = -1;
+            for (int i = 0; i < slots.length(); i++) {
+                if (slots.get(i) != null) {
+                    continue;
+                }
+                int common = commonPrefix(i, s.prompt);
+                // The longest shared prefix; on a tie the slot with the least cached, to keep longer caches.
+                if (common > shared || common == shared && cachedLength[i] < cachedLength[slot]) {
+                    slot = i;
+                    shared = common;
+                }
             }
+            if (slot < 0) {
+                throw new IllegalStateException("a submitted generation found no free slot");
+            }
+            // At least the prompt's last token is processed again: its logits give the first sample.
+            int reuse = Math.min(shared, s.prompt.length - 1);
+            if (reuse < cachedLength[slot] && !model.truncateSequence(slot, reuse)) {
+                model.clearSequence(slot);
+                reuse = 0;
+            }
+            cachedLength[slot] = 0;
+            cachedTokens[slot] = null;
+            s.slot = slot;
+            s.tokens = java.util.Arrays.copyOf(s.prompt, slotContext);
+            s.cached = reuse;
+            s.reused = reuse;
+            s.promptProcessed(reuse);
+            s.startedNanos = System.nanoTime();
+            prefilling.add(s);
+            slots.set(slot, s);
         }
+    }
+
+    /** Tokens at the start of {@code prompt} that free slot {@code slot} holds in its cells. */
+    private int commonPrefix(int slot, int[] prompt) {
+        int[] cached = cachedTokens[slot];
+        int n = Math.min(cachedLength[slot], prompt.length);
+        int i = 0;
+        while (i < n && cached[i] == prompt[i]) {
+            i++;
+        }
+        return i;
     }
 
     private void step() {
@@ -207,6 +248,7 @@ final class DecodeLoop implements Runnable {
         for (int i = 0; i < slots.length(); i++) {
             Sequence s = slots.get(i);
             if (s != null && !s.prefilling()) {
+                s.tokens[s.cached] = s.nextToken;
                 s.outputIndex = batch.add(s.nextToken, s.cached, s.slot, true);
                 outputs.add(s);
             }
@@ -214,7 +256,8 @@ final class DecodeLoop implements Runnable {
         Sequence chunked = prefilling.isEmpty() ? null : prefilling.getFirst();
         if (chunked != null) {
             int start = chunked.promptProcessed();
-            int n = Math.min(Math.min(config.prefillChunk(), batch.capacity() - batch.size()), chunked.prompt.length - start);
+            int n = Math.min(Math.min(chunks.chunk(outputs.size()), batch.capacity() - batch.size()),
+                    chunked.prompt.length - start);
             for (int k = 0; k < n; k++) {
                 int at = start + k;
                 boolean last = at == chunked.prompt.length - 1;
@@ -226,7 +269,11 @@ final class DecodeLoop implements Runnable {
             chunked.chunkEnd = start + n;
         }
 
+        long stepStart = System.nanoTime();
         int result = model.decode(batch);
+        if (chunked != null) {
+            chunks.measured(chunked.chunkEnd - chunked.promptProcessed(), outputs.size(), System.nanoTime() - stepStart);
+        }
         steps++;
         if (result != 0) {
             String error = "llama_decode failed with code " + result;
@@ -309,21 +356,26 @@ final class DecodeLoop implements Runnable {
             }
         }
         if (s.slot >= 0) {
-            model.clearSequence(s.slot);
+            if (reason == FinishReason.ERROR) {
+                // After a failed step its cells are uncertain: nothing of it is reused.
+                model.clearSequence(s.slot);
+            } else {
+                cachedTokens[s.slot] = s.tokens;
+                cachedLength[s.slot] = s.cached;
+            }
             prefilling.remove(s);
             slots.set(s.slot, null);
         }
         model.freeSampler(s.sampler);
+        taken.decrementAndGet();
         s.send(s.finished(reason, error));
     }
 
     private void endAll(String error) {
-        drainInbox();
-        for (Sequence s : queue) {
-            queued.decrementAndGet();
-            end(s, FinishReason.ERROR, error);
+        Sequence waiting;
+        while ((waiting = inbox.poll()) != null) {
+            end(waiting, FinishReason.ERROR, error);
         }
-        queue.clear();
         for (int i = 0; i < slots.length(); i++) {
             Sequence s = slots.get(i);
             if (s != null) {

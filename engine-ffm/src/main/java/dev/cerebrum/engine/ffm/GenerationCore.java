@@ -15,8 +15,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * called from any thread.
  *
  * <p>{@link #submit} tokenises the prompt once and builds the request's sampler chain (its grammar included)
- * on the calling thread, so a large grammar never holds up the other slots; then the generation waits for a
- * free slot in submission order. Its events go to the given {@link EventSink}.
+ * on the calling thread, so a large grammar never holds up the other slots; the generation starts on a free slot
+ * at the next step. The core does not queue: with every slot taken it refuses. Its events go to the given
+ * {@link EventSink}.
  */
 public final class GenerationCore implements AutoCloseable {
 
@@ -53,8 +54,9 @@ public final class GenerationCore implements AutoCloseable {
     }
 
     /**
-     * Starts a generation: it runs as soon as a slot is free; its events go to {@code sink}.
+     * Starts a generation on a free slot; its events go to {@code sink}.
      *
+     * @throws dev.cerebrum.engine.NoFreeSlotException when every slot is taken
      * @throws ContextOverflowException when the prompt does not fit a slot's context
      * @throws InvalidRequestException  when the grammar does not parse, or the prompt has no tokens
      * @throws EngineFailureException   when the model is closed or failed
@@ -104,7 +106,7 @@ public final class GenerationCore implements AutoCloseable {
         }
     }
 
-    /** The phase of every slot and the queue length, now. */
+    /** The phase of every slot, now. */
     public CoreStatus status() {
         return loop.status();
     }

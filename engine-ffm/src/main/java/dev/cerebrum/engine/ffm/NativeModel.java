@@ -227,6 +227,14 @@ final class NativeModel implements AutoCloseable {
         return library.decode(context, batch.struct());
     }
 
+    /**
+     * Removes the cells of {@code seq} from position {@code from} on, keeping the ones before; false when the
+     * memory cannot cut a sequence there (recurrent and hybrid models), and the caller clears it all.
+     */
+    boolean truncateSequence(int seq, int from) {
+        return library.memorySeqRm(memory, seq, from, -1);
+    }
+
     /** Removes a sequence from the KV cache. Removing a whole sequence never fails. */
     void clearSequence(int seq) {
         library.memorySeqRm(memory, seq, -1, -1);

@@ -31,6 +31,10 @@ final class Sequence implements Submission {
     int slot = -1;
     /** Tokens of this sequence in the KV cache. */
     int cached;
+    /** The tokens of its cells: the prompt, then each sampled token once decoded (slot context long). */
+    int[] tokens;
+    /** Prompt tokens found in the slot's cache at the start, not processed again. */
+    int reused;
     /** The token to decode next, once the prompt is processed. */
     int nextToken;
     /** The index of this sequence's output in the current batch, or -1 if it has none. */
@@ -147,8 +151,8 @@ final class Sequence implements Submission {
         double promptMillis = millis(firstTokenNanos - startedNanos);
         double decodeMillis = millis(lastTokenNanos - firstTokenNanos);
         return new Timings(queue, millis(firstTokenNanos - submittedNanos), promptMillis, decodeMillis,
-                promptMillis > 0 ? prompt.length * 1000.0 / promptMillis : 0,
-                decodeMillis > 0 && completion > 1 ? (completion - 1) * 1000.0 / decodeMillis : 0, total);
+                promptMillis > 0 ? (prompt.length - reused) * 1000.0 / promptMillis : 0,
+                decodeMillis > 0 && completion > 1 ? (completion - 1) * 1000.0 / decodeMillis : 0, total, reused);
     }
 
     private static double millis(long nanos) {

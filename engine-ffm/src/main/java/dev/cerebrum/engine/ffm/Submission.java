@@ -4,7 +4,7 @@ package dev.cerebrum.engine.ffm;
 public interface Submission {
 
     /**
-     * Cancels the generation, from any thread. It takes effect before the next decode step: in the queue, within
+     * Cancels the generation, from any thread. It takes effect before the next decode step: within
      * one prompt chunk, or before the next token. The slot is freed, then the sink receives
      * {@link dev.cerebrum.engine.FinishReason#CANCELLED}. Cancelling a finished generation does nothing.
      */

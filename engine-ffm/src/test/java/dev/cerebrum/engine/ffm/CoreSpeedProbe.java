@@ -9,10 +9,12 @@ import dev.cerebrum.gguf.RandomModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Prints prompt and decode tokens/s of a random TinyLlama-shaped Q4_0 model through the core, at 1 and 2
- * threads (128-token prompt, 64 tokens, median of 3). Not a test: run it by hand, under the CPU lock.
+ * threads (128-token prompt, 64 tokens, median of 3). Each run's prompt starts with another word, so that no run
+ * finds its prompt in a slot's cache (prefix reuse). Not a test: run it by hand, under the CPU lock.
  * Arguments: the natives folder, and a scratch folder for the 0.6 GB model.
  */
 public final class CoreSpeedProbe {
@@ -37,14 +39,13 @@ public final class CoreSpeedProbe {
                 while (core.countTokens(prompt.toString()) > 128) {
                     prompt.setLength(prompt.length() - 1);
                 }
-                GenerationRequest request = GenerationRequest.builder(prompt.toString()).greedy().maxTokens(64)
-                        .ignoreEos(true).build();
-                run(core, request);  // warm-up: pages the weights in
+                String base = prompt.toString();
+                run(core, request("warm " + base));  // warm-up: pages the weights in
                 double[] promptRates = new double[3];
                 double[] decodeRates = new double[3];
                 int tokens = 0;
                 for (int i = 0; i < 3; i++) {
-                    GenerationEvent.Finished f = run(core, request);
+                    GenerationEvent.Finished f = run(core, request(List.of("one ", "two ", "six ").get(i) + base));
                     promptRates[i] = f.timings().promptTokensPerSecond();
                     decodeRates[i] = f.timings().decodeTokensPerSecond();
                     tokens = f.promptTokens();
@@ -57,6 +58,10 @@ public final class CoreSpeedProbe {
                         tokens, promptRates[1], decodeRates[1], Arrays.toString(promptRates), Arrays.toString(decodeRates));
             }
         }
+    }
+
+    private static GenerationRequest request(String prompt) {
+        return GenerationRequest.builder(prompt).greedy().maxTokens(64).ignoreEos(true).build();
     }
 
     private static double residentMib() {

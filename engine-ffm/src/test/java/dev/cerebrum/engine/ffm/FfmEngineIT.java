@@ -69,7 +69,12 @@ class FfmEngineIT {
     }
 
     private static GenerationRequest longPrompt(int tokens) {
-        return GenerationRequest.builder(LONG_PROMPT).greedy().maxTokens(tokens).ignoreEos(true).build();
+        return longPrompt("", tokens);
+    }
+
+    /** The long prompt after {@code start}: another start shares no prefix with it, so nothing is reused. */
+    private static GenerationRequest longPrompt(String start, int tokens) {
+        return GenerationRequest.builder(start + LONG_PROMPT).greedy().maxTokens(tokens).ignoreEos(true).build();
     }
 
     @Test
@@ -83,8 +88,8 @@ class FfmEngineIT {
         double chunkMillis = promptMillis * CHUNK / promptTokens;
         assertEquals(FinishReason.LENGTH, full.finished.reason());
 
-        // when the same prompt is cancelled a third of the way in
-        Generation generation = model.generate(longPrompt(1));
+        // when a prompt as long is cancelled a third of the way in (another first word: no prefix is reused)
+        Generation generation = model.generate(longPrompt("g ", 1));
         Thread.sleep((long) (promptMillis / 3));
         long cancelled = System.nanoTime();
         generation.cancel();

@@ -4,6 +4,7 @@ import dev.cerebrum.engine.EngineFailureException;
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.GenerationEvent;
 import dev.cerebrum.engine.GenerationRequest;
+import dev.cerebrum.engine.NoFreeSlotException;
 import dev.cerebrum.gguf.ModelShape.Architecture;
 import org.junit.jupiter.api.Test;
 
@@ -37,16 +38,20 @@ class SchedulingIT {
             soloSteps = core.loop().steps() - soloSteps;
             assertEquals("vwxyz", solo.get(3).text());
 
-            // when twelve requests run at once on four slots
+            // when twelve requests run on four slots, four at once (the guard in front queues the rest)
             long before = core.loop().steps();
             List<Collector> together = new ArrayList<>();
-            for (int i = 0; i < 12; i++) {
-                Collector c = new Collector();
-                core.submit(Cores.greedy(prompts.get(i % 4), 8).build(), c);
-                together.add(c);
-            }
-            for (Collector c : together) {
-                c.finished();
+            for (int wave = 0; wave < 3; wave++) {
+                List<Collector> running = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    Collector c = new Collector();
+                    core.submit(Cores.greedy(prompts.get(i), 8).build(), c);
+                    running.add(c);
+                }
+                for (Collector c : running) {
+                    c.finished();
+                }
+                together.addAll(running);
             }
             long steps = core.loop().steps() - before;
 
@@ -99,28 +104,67 @@ class SchedulingIT {
     }
 
     @Test
-    void cancelWhileQueued_endsAtOnce_andTheRunningGenerationGoesOn() {
+    void aGenerationBeyondTheFreeSlots_isRefused_andTheRunningOneGoesOn() {
         try (GenerationCore core = Cores.successor(Architecture.LLAMA, 4096, 1, 512)) {
             Collector running = new Collector();
             core.submit(Cores.greedy("abc", 600).ignoreEos(true).build(), running);
-            while (core.status().busy() == 0) {
-                Thread.onSpinWait();
-            }
-            Collector queued = new Collector();
-            Submission waiting = core.submit(Cores.greedy("w", 8).build(), queued);
-            assertEquals(1, core.status().queued());
 
-            waiting.cancel();
+            assertThrows(NoFreeSlotException.class, () -> core.submit(Cores.greedy("w", 8).build(), new Collector()));
 
-            GenerationEvent.Finished f = queued.finished();
-            assertEquals(FinishReason.CANCELLED, f.reason());
-            assertEquals(List.of(f), queued.events);
-            assertEquals(0, waiting.promptProcessed());
-            assertEquals(0, f.timings().timeToFirstTokenMillis());
-            assertTrue(!running.isFinished(), "the running generation is not affected");
-            assertEquals(0, core.status().queued());
             assertEquals(FinishReason.LENGTH, running.reason());
             assertEquals(600, running.finished().completionTokens());
+            assertEquals("xyz", Cores.run(core, Cores.greedy("w", 8).build()).text());
+        }
+    }
+
+    @Test
+    void aLongPrefillInOneSlot_doesNotStopTokensFlowingInAnother() throws InterruptedException {
+        // given one slot decoding, with prompts processed 64 tokens per step
+        try (GenerationCore core = Cores.successor(Architecture.LLAMA, 8192, 2, 64)) {
+            List<Long> tokenTimes = java.util.Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch flowing = new CountDownLatch(3);
+            Collector decoding = new Collector() {
+                @Override
+                public void onEvent(GenerationEvent event) {
+                    super.onEvent(event);
+                    if (event instanceof GenerationEvent.Token) {
+                        tokenTimes.add(System.nanoTime());
+                        flowing.countDown();
+                    }
+                }
+            };
+            Submission d = core.submit(Cores.greedy("abc", 100_000).ignoreEos(true).build(), decoding);
+            assertTrue(flowing.await(30, TimeUnit.SECONDS));
+
+            // when another slot processes a prompt of 3,800 tokens
+            Collector prefilling = new Collector();
+            long prefillStart = System.nanoTime();
+            Submission p = core.submit(Cores.greedy("ab".repeat(1900), 1).build(), prefilling);
+            prefilling.finished();
+            long prefillEnd = System.nanoTime();
+            d.cancel();
+            decoding.finished();
+
+            // then tokens kept coming during the whole prefill, with no gap longer than a generous bound
+            List<Long> during = new ArrayList<>();
+            long last = prefillStart;
+            long longestGap = 0;
+            synchronized (tokenTimes) {
+                for (long t : tokenTimes) {
+                    if (t > prefillStart && t < prefillEnd) {
+                        during.add(t);
+                        longestGap = Math.max(longestGap, t - last);
+                        last = t;
+                    }
+                }
+            }
+            longestGap = Math.max(longestGap, prefillEnd - last);
+            int chunks = (p.promptTokens() + 63) / 64;
+            System.out.printf("prefill of %d tokens took %.0f ms in %d chunks; the other slot got %d tokens meanwhile,"
+                    + " longest gap %.0f ms%n", p.promptTokens(), (prefillEnd - prefillStart) / 1e6, chunks,
+                    during.size(), longestGap / 1e6);
+            assertTrue(during.size() >= chunks / 2, during.size() + " tokens during " + chunks + " prompt chunks");
+            assertTrue(longestGap < TimeUnit.SECONDS.toNanos(5), "longest gap " + longestGap / 1e6 + " ms");
         }
     }
 
@@ -196,7 +240,6 @@ class SchedulingIT {
             CoreStatus status = core.status();
             assertEquals(1, status.count(SlotPhase.DECODING), status.toString());
             assertEquals(1, status.count(SlotPhase.PREFILLING), status.toString());
-            assertEquals(0, status.queued());
             d.cancel();
             p.cancel();
             decoding.finished();
@@ -206,18 +249,18 @@ class SchedulingIT {
     }
 
     @Test
-    void close_endsRunningAndQueuedGenerationsWithAnError_andRefusesNewOnes() {
-        GenerationCore core = Cores.successor(Architecture.LLAMA, 4096, 1, 512);
+    void close_endsRunningGenerationsWithAnError_andRefusesNewOnes() {
+        GenerationCore core = Cores.successor(Architecture.LLAMA, 4096, 2, 512);
         Collector running = new Collector();
         core.submit(Cores.greedy("abc", 4000).ignoreEos(true).build(), running);
-        Collector queued = new Collector();
-        core.submit(Cores.greedy("w", 8).build(), queued);
+        Collector submitted = new Collector();
+        core.submit(Cores.greedy("w", 4000).ignoreEos(true).build(), submitted);
 
         core.close();
 
         assertEquals(FinishReason.ERROR, running.reason());
         assertEquals("the model was unloaded", running.finished().error());
-        assertEquals(FinishReason.ERROR, queued.reason());
+        assertEquals(FinishReason.ERROR, submitted.reason());
         assertTrue(!core.isAlive());
         assertThrows(EngineFailureException.class, () -> core.submit(Cores.greedy("w", 8).build(), new Collector()));
         core.close();

@@ -10,6 +10,8 @@ import dev.cerebrum.engine.worker.protocol.WorkerMessage.Outcome;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,6 +51,11 @@ final class WorkerGeneration implements Generation {
         return state.dispatchNanos != 0;
     }
 
+    @Override
+    public CompletionStage<Void> slotFreed() {
+        return state.slotFreed.minimalCompletionStage();
+    }
+
     /** The engine-side state (tests watch it after dropping the handle). */
     State state() {
         return state;
@@ -62,9 +69,11 @@ final class WorkerGeneration implements Generation {
         /** The encoded GENERATE message, checked against the frame limit before the generation queues. */
         final byte[] frame;
         final long submitNanos = System.nanoTime();
+        /** Completes when the worker has ended the native task (or is gone): its slot is free. */
+        final CompletableFuture<Void> slotFreed = new CompletableFuture<>();
         private final WorkerModel model;
 
-        /** Set when the generation got a slot; 0 while it waits. */
+        /** Set when the generation got its slot. */
         volatile long dispatchNanos;
         /** True once the worker sent output for it: its prompt is processed (the watchdog's allowance ends). */
         volatile boolean producing;
@@ -73,6 +82,7 @@ final class WorkerGeneration implements Generation {
         private long lastNanos;
         private int outputs;
         private int countedTokens;
+        private int cachedTokens;
 
         // Guarded by the model's send lock: whether GENERATE and CANCEL went out.
         boolean sent;
@@ -169,7 +179,13 @@ final class WorkerGeneration implements Generation {
         }
 
         /** The worker ended the generation; a cancelled one has already finished for its consumer. */
-        void onEnd(Outcome outcome, int completionTokens, String message) {
+        void onEnd(Outcome outcome, int completionTokens, String message, int cachedTokens) {
+            lock.lock();
+            try {
+                this.cachedTokens = cachedTokens;
+            } finally {
+                lock.unlock();
+            }
             switch (outcome) {
                 case STOP -> finishWith(FinishReason.STOP, completionTokens, null);
                 case LENGTH, CONTEXT_FULL -> finishWith(FinishReason.LENGTH, completionTokens, null);
@@ -219,10 +235,10 @@ final class WorkerGeneration implements Generation {
             }
             double prompt = millis(firstNanos - dispatch);
             double decode = millis(lastNanos - firstNanos);
-            double promptRate = prompt > 0 ? promptTokens * 1000.0 / prompt : 0;
+            double promptRate = prompt > 0 ? (promptTokens - cachedTokens) * 1000.0 / prompt : 0;
             double decodeRate = decode > 0 && completionTokens > 1 ? (completionTokens - 1) * 1000.0 / decode : 0;
             return new Timings(queue, millis(firstNanos - submitNanos), prompt, decode, promptRate, decodeRate,
-                    millis(endNanos - submitNanos));
+                    millis(endNanos - submitNanos), cachedTokens);
         }
 
         private static double millis(long nanos) {

@@ -7,6 +7,7 @@ import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.InvalidRequestException;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
+import dev.cerebrum.engine.NoFreeSlotException;
 import dev.cerebrum.engine.SlotStatus;
 import dev.cerebrum.engine.worker.protocol.WorkerCodec;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage;
@@ -25,7 +26,6 @@ import dev.cerebrum.grammar.Grammar;
 import dev.cerebrum.grammar.GrammarException;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +40,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * A model loaded in its own worker process. A native queue may be unbounded and have no timeout, so
- * this side hands a generation to the worker only when a slot is free; the others wait here, in a
- * FIFO that a cancel leaves at once. The {@link Watchdog} kills the worker when it stops answering
+ * A model loaded in its own worker process. It does not queue: a generation goes to the worker only
+ * when a slot is free, and one beyond the free slots is refused ({@link NoFreeSlotException}); the
+ * scheduler in front of it queues, and hands a slot on once {@link Generation#slotFreed()} says the
+ * worker freed it. The {@link Watchdog} kills the worker when it stops answering
  * pings or stops making progress; its generations then end with an error and {@link #isAlive()}
  * turns false, so the next request loads the model again.
  */
@@ -56,10 +57,8 @@ public final class WorkerModel implements LoadedModel {
     private final System.Logger log;
 
     private final ReentrantLock scheduleLock = new ReentrantLock();
-    private final ArrayDeque<WorkerGeneration.State> waiting = new ArrayDeque<>();
     private final Map<Integer, WorkerGeneration.State> running = new ConcurrentHashMap<>();
     private volatile int busy;
-    private volatile int waitingCount;
 
     private final ReentrantLock sendLock = new ReentrantLock();
     private final Map<Integer, CompletableFuture<Integer>> counts = new ConcurrentHashMap<>();
@@ -108,24 +107,18 @@ public final class WorkerModel implements LoadedModel {
                 request.topP(), request.topK(), request.minP(), request.repeatPenalty(), request.stop(),
                 request.seed() == null ? null : request.seed().intValue(), request.grammar(), request.ignoreEos()));
         WorkerGeneration.State state = new WorkerGeneration.State(this, id, request, promptTokens, frame);
-        WorkerGeneration handle = new WorkerGeneration(state);
-        boolean dispatch;
         scheduleLock.lock();
         try {
             ensureUsable();
-            dispatch = busy < spec.parallel() && waiting.isEmpty();
-            if (dispatch) {
-                occupy(state);
-            } else {
-                waiting.addLast(state);
-                waitingCount = waiting.size();
+            if (busy >= spec.parallel()) {
+                throw new NoFreeSlotException(spec.parallel());
             }
+            occupy(state);
         } finally {
             scheduleLock.unlock();
         }
-        if (dispatch) {
-            send(state);
-        }
+        WorkerGeneration handle = new WorkerGeneration(state);
+        send(state);
         return handle;
     }
 
@@ -189,7 +182,22 @@ public final class WorkerModel implements LoadedModel {
 
     @Override
     public SlotStatus slots() {
-        return new SlotStatus(spec.parallel(), busy, waitingCount);
+        // Under the lock: the running generations and the busy count change together.
+        scheduleLock.lock();
+        try {
+            int prefilling = 0;
+            int decoding = 0;
+            for (WorkerGeneration.State state : running.values()) {
+                if (state.producing) {
+                    decoding++;
+                } else {
+                    prefilling++;
+                }
+            }
+            return new SlotStatus(spec.parallel(), Math.max(busy, prefilling + decoding), prefilling, decoding);
+        } finally {
+            scheduleLock.unlock();
+        }
     }
 
     @Override
@@ -233,17 +241,8 @@ public final class WorkerModel implements LoadedModel {
         return worker.outputLines();
     }
 
-    /** Called by a generation's cancel: leave the queue, or tell the worker to stop the native task. */
+    /** Called by a generation's cancel: tell the worker to stop the native task. */
     void cancel(WorkerGeneration.State state) {
-        scheduleLock.lock();
-        try {
-            if (waiting.remove(state)) {
-                waitingCount = waiting.size();
-                return;
-            }
-        } finally {
-            scheduleLock.unlock();
-        }
         if (!running.containsKey(state.id)) {
             return;
         }
@@ -266,7 +265,7 @@ public final class WorkerModel implements LoadedModel {
         running.put(state.id, state);
     }
 
-    /** Sends a dispatched generation to the worker, outside the schedule lock. */
+    /** Sends a generation that took a slot to the worker, outside the schedule lock. */
     private void send(WorkerGeneration.State state) {
         sendLock.lock();
         try {
@@ -379,7 +378,7 @@ public final class WorkerModel implements LoadedModel {
                         if (state != null) {
                             // The slot is free before the final event is seen: a reader of Finished may count on it.
                             release(state);
-                            state.onEnd(end.outcome(), end.completionTokens(), end.message());
+                            state.onEnd(end.outcome(), end.completionTokens(), end.message(), end.cachedTokens());
                         }
                     }
                     case Counted counted -> {
@@ -408,27 +407,18 @@ public final class WorkerModel implements LoadedModel {
         }
     }
 
-    /** The native task of this generation ended: free its slot and start the next waiting one. */
+    /** The native task of this generation ended: free its slot and tell whoever waits for it. */
     private void release(WorkerGeneration.State state) {
-        List<WorkerGeneration.State> toSend = new ArrayList<>(1);
         scheduleLock.lock();
         try {
             if (running.remove(state.id) == null) {
                 return;
             }
             busy--;
-            if (failure == null) {
-                while (busy < spec.parallel() && !waiting.isEmpty()) {
-                    WorkerGeneration.State next = waiting.removeFirst();
-                    occupy(next);
-                    toSend.add(next);
-                }
-                waitingCount = waiting.size();
-            }
         } finally {
             scheduleLock.unlock();
         }
-        toSend.forEach(this::send);
+        state.slotFreed.complete(null);
     }
 
     private void workerDied() {
@@ -465,9 +455,6 @@ public final class WorkerModel implements LoadedModel {
             if (isFirst) {
                 failure = message;
             }
-            victims.addAll(waiting);
-            waiting.clear();
-            waitingCount = 0;
             victims.addAll(running.values());
             running.clear();
             busy = 0;
@@ -478,7 +465,10 @@ public final class WorkerModel implements LoadedModel {
             first.run();
         }
         String reason = failure;
-        victims.forEach(v -> v.onFailed(reason));
+        victims.forEach(v -> {
+            v.slotFreed.complete(null);
+            v.onFailed(reason);
+        });
         counts.values().forEach(c -> c.completeExceptionally(new EngineFailureException(reason)));
         return isFirst;
     }

@@ -179,7 +179,7 @@ public final class FfmBackend implements WorkerBackend {
             switch (event) {
                 case GenerationEvent.Token token -> sink.piece(token.text(), token.completionTokens());
                 case GenerationEvent.Finished f -> end(outcome(f.reason()), f.completionTokens(),
-                        f.reason() == FinishReason.ERROR ? String.valueOf(f.error()) : "");
+                        f.reason() == FinishReason.ERROR ? String.valueOf(f.error()) : "", f.timings().cachedTokens());
             }
         }
 
@@ -189,8 +189,12 @@ public final class FfmBackend implements WorkerBackend {
         }
 
         private void end(Outcome outcome, int completionTokens, String message) {
+            end(outcome, completionTokens, message, 0);
+        }
+
+        private void end(Outcome outcome, int completionTokens, String message, int cachedTokens) {
             running.remove(id);
-            sink.end(outcome, completionTokens, message);
+            sink.end(outcome, completionTokens, message, cachedTokens);
         }
     }
 

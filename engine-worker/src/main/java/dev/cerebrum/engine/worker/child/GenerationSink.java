@@ -23,6 +23,12 @@ public interface GenerationSink {
      * @param outcome          why
      * @param completionTokens completion tokens of the returned text ({@link Outcome#LENGTH}: the limit)
      * @param message          for {@link Outcome#FAILED}, a message for clients; else empty
+     * @param cachedTokens     prompt tokens found in the slot's cache and not processed again
      */
-    void end(Outcome outcome, int completionTokens, String message);
+    void end(Outcome outcome, int completionTokens, String message, int cachedTokens);
+
+    /** The generation ended, with no prompt tokens from a cache: see {@link #end(Outcome, int, String, int)}. */
+    default void end(Outcome outcome, int completionTokens, String message) {
+        end(outcome, completionTokens, message, 0);
+    }
 }

@@ -180,9 +180,9 @@ public final class WorkerRuntime {
         }
 
         @Override
-        public void end(Outcome outcome, int completionTokens, String message) {
+        public void end(Outcome outcome, int completionTokens, String message, int cachedTokens) {
             if (ended.compareAndSet(false, true)) {
-                send(new End(id, outcome, completionTokens, message));
+                send(new End(id, outcome, completionTokens, message, cachedTokens));
             }
         }
 

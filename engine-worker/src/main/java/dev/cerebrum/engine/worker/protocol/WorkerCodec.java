@@ -49,7 +49,7 @@ import java.util.Map;
  */
 public final class WorkerCodec {
     /** Bumped whenever a message changes; the handshake refuses a mismatch. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** The largest frame either side writes or accepts. */
     public static final int MAX_FRAME_BYTES = 64 << 20;
     /** The largest first frame: a {@link Hello} is tiny, anything else there is another protocol. */
@@ -178,6 +178,7 @@ public final class WorkerCodec {
                     d.writeByte(m.outcome().ordinal());
                     d.writeInt(m.completionTokens());
                     string(d, m.message());
+                    d.writeInt(m.cachedTokens());
                 }
                 case Counted m -> {
                     d.writeByte(COUNTED);
@@ -275,7 +276,8 @@ public final class WorkerCodec {
                 case LOAD_ERROR -> new LoadError(constant(WorkerMessage.LoadErrorKind.values(), b.get()), string(b));
                 case PIECE -> new Piece(b.getInt(), string(b), b.getInt());
                 case PROGRESS -> new Progress(b.getInt());
-                case END -> new End(b.getInt(), constant(WorkerMessage.Outcome.values(), b.get()), b.getInt(), string(b));
+                case END -> new End(b.getInt(), constant(WorkerMessage.Outcome.values(), b.get()), b.getInt(), string(b),
+                        b.getInt());
                 case COUNTED -> new Counted(b.getInt(), b.getInt());
                 case COUNT_FAILED -> new CountFailed(b.getInt(), string(b));
                 case PONG -> new Pong(b.getLong());

@@ -89,11 +89,21 @@ public sealed interface WorkerMessage {
      * @param outcome          why it ended
      * @param completionTokens completion tokens of the returned text ({@link Outcome#LENGTH}: the limit)
      * @param message          for {@link Outcome#FAILED}, a message safe for clients; else empty
+     * @param cachedTokens     prompt tokens found in the slot's cache and not processed again
      */
-    record End(int generationId, Outcome outcome, int completionTokens, String message) implements FromWorker {
+    record End(int generationId, Outcome outcome, int completionTokens, String message, int cachedTokens)
+            implements FromWorker {
         public End {
             Objects.requireNonNull(outcome, "outcome");
             Objects.requireNonNull(message, "message");
+            if (cachedTokens < 0) {
+                throw new IllegalArgumentException("cached tokens cannot be negative: " + cachedTokens);
+            }
+        }
+
+        /** An end with no cached prompt tokens. */
+        public End(int generationId, Outcome outcome, int completionTokens, String message) {
+            this(generationId, outcome, completionTokens, message, 0);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InvalidModelException;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
+import dev.cerebrum.engine.NoFreeSlotException;
 import dev.cerebrum.engine.SlotStatus;
 import dev.cerebrum.engine.worker.WorkerModel;
 import dev.cerebrum.gguf.testing.TestModels;
@@ -35,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Worker processes of an engine: death, unload, orphans, start-up, queueing and the stream's hygiene, with the
+ * Worker processes of an engine: death, unload, orphans, start-up, refusal beyond the free slots and the stream's hygiene, with the
  * real native library on the successor model. Every worker engine passes it.
  */
 public abstract class WorkerLifecycleSuite extends EngineSuite {
@@ -74,7 +75,6 @@ public abstract class WorkerLifecycleSuite extends EngineSuite {
         InferenceEngine engine = engine(Map.of());
         WorkerModel model = (WorkerModel) engine.load(oneSlot());
         Generation running = model.generate(longRun());
-        Generation waiting = model.generate(abc());
         assertInstanceOf(GenerationEvent.Token.class, Events.next(running));
         long pid = model.pid();
         // Freeze it first so that it cannot finish the generation before the kill lands.
@@ -82,11 +82,10 @@ public abstract class WorkerLifecycleSuite extends EngineSuite {
 
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
-        for (Generation generation : List.of(running, waiting)) {
-            GenerationEvent.Finished finished = Events.readAll(generation).finished;
-            assertEquals(FinishReason.ERROR, finished.reason());
-            assertEquals("model worker for 'successor' exited unexpectedly (killed by signal 9)", finished.error());
-        }
+        GenerationEvent.Finished finished = Events.readAll(running).finished;
+        assertEquals(FinishReason.ERROR, finished.reason());
+        assertEquals("model worker for 'successor' exited unexpectedly (killed by signal 9)", finished.error());
+        assertTrue(running.slotFreed().toCompletableFuture().isDone(), "a lost worker frees every slot");
         assertFalse(model.isAlive());
         assertEquals(-1, model.residentBytes());
         EngineFailureException refused = assertThrows(EngineFailureException.class, () -> model.generate(abc()));
@@ -168,41 +167,34 @@ public abstract class WorkerLifecycleSuite extends EngineSuite {
     }
 
     @Test
-    void cancelWhileWaitingForASlot_leavesTheQueueAtOnce() throws Exception {
+    void generationBeyondTheFreeSlots_isRefused_andTheSlotIsFreeOnceTheWorkerConfirmsTheCancel() throws Exception {
         LoadedModel model = engine(Map.of()).load(oneSlot());
         Generation running = model.generate(longRun());
         assertInstanceOf(GenerationEvent.Token.class, Events.next(running));
-        Generation waiting = model.generate(abc());
-        assertFalse(waiting.started());
-        assertEquals(new SlotStatus(1, 1, 1), model.slots());
+        assertEquals(new SlotStatus(1, 1, 0, 1), model.slots());
 
-        waiting.cancel();
+        assertThrows(NoFreeSlotException.class, () -> model.generate(abc()), "the engine does not queue");
 
-        GenerationEvent.Finished finished = assertInstanceOf(GenerationEvent.Finished.class, waiting.poll(Duration.ZERO));
-        assertEquals(FinishReason.CANCELLED, finished.reason());
-        assertEquals(0, finished.completionTokens());
-        assertEquals(0, model.slots().waiting());
         running.cancel();
-        Processes.awaitTrue(() -> model.slots().busy() == 0, Duration.ofSeconds(10));
+        GenerationEvent.Finished finished = Events.readAll(running).finished;
+        assertEquals(FinishReason.CANCELLED, finished.reason());
+        running.slotFreed().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(new SlotStatus(1, 0, 0, 0), model.slots());
         assertEquals("defghijk", Events.readAll(model.generate(abc())).text());
     }
 
     @Test
     void abandonedGeneration_isCancelledByTheCleaner() throws Exception {
         LoadedModel model = engine(Map.of()).load(oneSlot());
-        Generation running = model.generate(longRun());
-        assertInstanceOf(GenerationEvent.Token.class, Events.next(running));
         generateAndDrop(model);
-        assertEquals(1, model.slots().waiting());
+        assertEquals(1, model.slots().busy());
 
-        // The dropped handle's cleaner cancels it, which takes it out of the queue.
+        // The dropped handle's cleaner cancels it, and the worker frees its slot.
         Processes.awaitTrue(() -> {
             System.gc();
-            return model.slots().waiting() == 0;
+            return model.slots().busy() == 0;
         }, Duration.ofSeconds(10));
-
-        running.cancel();
-        Processes.awaitTrue(() -> model.slots().busy() == 0, Duration.ofSeconds(10));
+        assertEquals("defghijk", Events.readAll(model.generate(abc())).text());
     }
 
     private static void generateAndDrop(LoadedModel model) {
