@@ -6,7 +6,6 @@ import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelInfo;
 import dev.cerebrum.engine.ModelSpec;
-import dev.cerebrum.engine.UnsupportedArchitectureException;
 import dev.cerebrum.engine.ffm.worker.FfmBackend;
 import dev.cerebrum.engine.ffm.worker.FfmWorkerMain;
 import dev.cerebrum.engine.spi.EngineOptions;
@@ -74,11 +73,7 @@ final class FfmEngine implements InferenceEngine {
 
     @Override
     public LoadedModel load(ModelSpec spec) {
-        ModelInfo info = inspect(spec);
-        if (!supportsArchitecture(info.architecture())) {
-            throw UnsupportedArchitectureException.of(spec, info.architecture(), this);
-        }
-        ModelChecks.check(spec, info, MAX_CONTEXT);
+        ModelChecks.checkBeforeLoad(this, spec, MAX_CONTEXT);
         return workers.load(spec, Map.of(FfmBackend.NATIVES, natives.toString()));
     }
 

@@ -4,7 +4,6 @@ import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelInfo;
 import dev.cerebrum.engine.ModelSpec;
-import dev.cerebrum.engine.UnsupportedArchitectureException;
 import dev.cerebrum.engine.llamacpp.worker.LlamaBackend;
 import dev.cerebrum.engine.llamacpp.worker.WorkerMain;
 import dev.cerebrum.engine.spi.EngineOptions;
@@ -65,11 +64,7 @@ final class LlamaCppEngine implements InferenceEngine {
 
     @Override
     public LoadedModel load(ModelSpec spec) {
-        ModelInfo info = inspect(spec);
-        if (!supportsArchitecture(info.architecture())) {
-            throw UnsupportedArchitectureException.of(spec, info.architecture(), this);
-        }
-        ModelChecks.check(spec, info, MAX_CONTEXT);
+        ModelChecks.checkBeforeLoad(this, spec, MAX_CONTEXT);
         boolean addsBos = addsBos(GgufReader.read(spec.path()));
         return workers.load(spec, Map.of(LlamaBackend.ADDS_BOS, Boolean.toString(addsBos),
                 LlamaBackend.NATIVE_LOG, Boolean.toString(nativeLog)));

@@ -1,8 +1,10 @@
 package dev.cerebrum.engine.worker;
 
+import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InvalidModelException;
 import dev.cerebrum.engine.ModelInfo;
 import dev.cerebrum.engine.ModelSpec;
+import dev.cerebrum.engine.UnsupportedArchitectureException;
 
 /**
  * The checks of a spec against its model file that every engine makes before a worker starts: llama.cpp
@@ -14,6 +16,20 @@ public final class ModelChecks {
     public static final int MAX_BATCH_SIZE = 16_384;
 
     private ModelChecks() {
+    }
+
+    /**
+     * The file's information, once {@code engine} can load its architecture and the spec passes {@link #check}.
+     *
+     * @throws UnsupportedArchitectureException when the engine cannot load the file's architecture
+     */
+    public static ModelInfo checkBeforeLoad(InferenceEngine engine, ModelSpec spec, int maxContext) {
+        ModelInfo info = engine.inspect(spec);
+        if (!engine.supportsArchitecture(info.architecture())) {
+            throw UnsupportedArchitectureException.of(spec, info.architecture(), engine);
+        }
+        check(spec, info, maxContext);
+        return info;
     }
 
     /**
