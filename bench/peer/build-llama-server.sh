@@ -11,8 +11,8 @@
 # commit and its llama-server target built with CMake and gcc: CPU, Release, shared libraries
 # (BUILD_SHARED_LIBS=ON) for this machine's CPU (GGML_NATIVE=ON, the CPU backend linked in: this source refuses
 # GGML_NATIVE with the prebuilt natives' loadable variants, GGML_BACKEND_DL), no CURL, no tests or examples (about
-# 6 minutes on 2 cores). The binary, libllama, libggml, libggml-base, libggml-cpu and libmtmd (run path $ORIGIN)
-# go to $CEREBRUM_LLAMA_SERVER_CACHE/<version>/
+# 5 minutes on 2 cores). The binary and its libraries (libllama, libggml, libggml-base, libggml-cpu, libmtmd, ...;
+# run path $ORIGIN) go to $CEREBRUM_LLAMA_SERVER_CACHE/<version>/
 # (default $HOME/.cache/cerebrum/llama-server/<version>), with BUILD.txt saying how and how long; a later run
 # finds them and does nothing. The source and the build tree are deleted afterwards.
 #
