@@ -35,8 +35,12 @@ record DecodeSplit(double oursMs, double rawMs, double peerMs) {
         return oursMs - peerMs;
     }
 
-    /** {@code part} as a share of the whole gap, in percent; NaN when there is no gap to share. */
+    /**
+     * {@code part} as a share of the whole gap, in percent; NaN when there is no gap to share or the parts do not
+     * share it (one of them negative: the signed figures say more than a share above 100 %).
+     */
     double shareOfGap(double part) {
-        return Stats.ratio(part, totalMs()) * 100;
+        double percent = Stats.ratio(part, totalMs()) * 100;
+        return totalMs() > 0 && percent >= 0 && percent <= 100 ? percent : Double.NaN;
     }
 }

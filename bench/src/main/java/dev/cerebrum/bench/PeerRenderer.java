@@ -159,7 +159,7 @@ final class PeerRenderer {
 
     private static String share(DecodeSplit s, double part) {
         double percent = s.shareOfGap(part);
-        return Double.isFinite(percent) && s.totalMs() > 0 ? " (" + fmt(percent, 0) + "% of the gap)" : "";
+        return Double.isNaN(percent) ? "" : " (" + fmt(percent, 0) + "% of the gap)";
     }
 
     private static void row(StringBuilder b, PeerReport r, String name, Function<PeerFigures, Summary> figure,

@@ -140,6 +140,12 @@ class PeerReportTest {
         assertEquals(1000 / 150.0 - 1000 / 155.0, s.serverMs(), 1e-9);
         assertEquals(s.totalMs(), s.nativeMs() + s.serverMs(), 1e-9);
         assertEquals(100, s.shareOfGap(s.nativeMs()) + s.shareOfGap(s.serverMs()), 1e-9);
+        // the raw loop faster than llama-server: the parts do not share the gap, the signed figures stand alone
+        DecodeSplit faster = new DecodeSplit(10.5, 6.8, 8.0);
+        assertEquals(-1.2, faster.nativeMs(), 1e-9);
+        assertEquals(3.7, faster.serverMs(), 1e-9);
+        assertTrue(Double.isNaN(faster.shareOfGap(faster.nativeMs())));
+        assertTrue(Double.isNaN(faster.shareOfGap(faster.serverMs())));
         DecodeSplit alone = DecodeSplit.of(ours(), raw(), null);
         assertTrue(Double.isNaN(alone.nativeMs()));
         assertEquals(1000 / 150.0 - 1000 / 155.0, alone.serverMs(), 1e-9);
