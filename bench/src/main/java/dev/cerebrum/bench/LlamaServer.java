@@ -24,6 +24,8 @@ final class LlamaServer implements AutoCloseable {
     static final Path BUILD_SCRIPT = Path.of("bench", "peer", "build-llama-server.sh");
     /** The script's exit status when a tool is missing. */
     static final int MISSING_TOOL = 3;
+    /** The file the build script writes beside the binary: how and how long it was built. */
+    static final String BUILD_INFO = "BUILD.txt";
     private static final long START_TIMEOUT_SECONDS = 180;
 
     private final Process process;
@@ -92,6 +94,20 @@ final class LlamaServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "?";
+        }
+    }
+
+    /**
+     * What the build script wrote about the build beside {@code binary} (the first line of its {@code BUILD.txt}:
+     * commit, date, build time), or null when there is no such file (a binary given with {@code --llama-server}).
+     */
+    static String buildInfo(Path binary) {
+        Path file = binary.toAbsolutePath().resolveSibling(BUILD_INFO);
+        try {
+            return Files.isRegularFile(file) ? Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst()
+                    .map(String::strip).orElse(null) : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

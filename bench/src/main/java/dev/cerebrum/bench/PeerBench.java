@@ -29,6 +29,12 @@ import java.util.concurrent.Future;
  */
 final class PeerBench {
     static final String MODEL = "peer";
+    /** The raw loop's name in the report. */
+    static final String RAW_LANE = "raw loop (d)";
+    /** The raw loop on the prebuilt natives, when the engine runs on another build. */
+    static final String RAW_PREBUILT_LANE = "raw loop (d), prebuilt natives";
+    /** Our server's default batch size, which the raw loop uses too. */
+    private static final int OUR_BATCH = 512;
     private static final int WARMUP_LETTERS = 32;
 
     private final PeerOptions o;
@@ -42,9 +48,12 @@ final class PeerBench {
         this.log = log;
     }
 
-    /** One server under measurement and what it has given so far. */
+    /** One server (or the raw loop) under measurement and what it has given so far. */
     private static final class Lane {
+        final String name;
         final PeerClient client;
+        /** The raw loop instead of a server, or null. */
+        final RawReference raw;
         final List<RunSample> single = new ArrayList<>();
         final List<RunSample> probes = new ArrayList<>();
         final List<ConcurrencyLevel> levels = new ArrayList<>();
@@ -53,11 +62,33 @@ final class PeerBench {
         String error;
 
         Lane(PeerClient client) {
+            this.name = client.protocol().label();
             this.client = client;
+            this.raw = null;
+        }
+
+        Lane(String name, RawReference raw) {
+            this.name = name;
+            this.client = null;
+            this.raw = raw;
         }
 
         String name() {
-            return client.protocol().label();
+            return name;
+        }
+
+        /** One stream of {@code tokens} tokens after {@code prompt}, timed by its consumer. */
+        RunSample sample(String prompt, int tokens) throws IOException, InterruptedException {
+            return raw != null ? raw.run(prompt, tokens) : client.stream(prompt, tokens).sample();
+        }
+
+        /** Stops the raw loop's JVM or closes the client. */
+        void close() {
+            if (raw != null) {
+                raw.close();
+            } else {
+                client.close();
+            }
         }
 
         PeerFigures figures() {
@@ -94,6 +125,12 @@ final class PeerBench {
             log.println("llama-server is skipped: " + skipped);
         }
         String version = located.binary() != null ? LlamaServer.version(located.binary()) : null;
+        String build = located.binary() != null ? LlamaServer.buildInfo(located.binary()) : null;
+        PeerNatives natives = PeerNatives.choose(o.nativesChoice(), o.natives(), located.binary());
+        log.println("The ffm engine runs on " + natives.describe());
+        if (natives.fallback() != null) {
+            notes.add("The ffm engine did not run on the same build as llama-server: " + natives.fallback() + ".");
+        }
 
         String apiKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
         ServerProcess server = null;
@@ -104,11 +141,36 @@ final class PeerBench {
         String peerCommand = null;
         Lane ours = null;
         Lane theirs = null;
+        Lane raw = null;
+        String rawError = null;
+        Lane rawPrebuilt = null;
         try {
-            server = startOurs(runDir, model.path(), apiKey);
+            server = startOurs(runDir, model.path(), apiKey, natives.folder());
             ours = new Lane(new PeerClient(PeerProtocol.CEREBRUM, URI.create("http://127.0.0.1:" + server.port()),
                     apiKey, MODEL));
             lanes.add(ours);
+            try {
+                RawReference loop = RawReference.start(new RawReference.Spec(model.path(), o.context() / o.slots(),
+                        o.threads(), OUR_BATCH, 1, false, natives.folder()), runDir.resolve("raw"));
+                raw = new Lane(RAW_LANE, loop);
+                lanes.add(raw);
+                log.println("Raw loop (d) loaded in " + Targets.fmt(loop.loadMs(), 0) + " ms (ReferenceLoop in a child"
+                        + " JVM, " + o.threads() + " threads, one sequence of " + o.context() / o.slots() + ")");
+            } catch (IOException e) {
+                rawError = "could not start: " + e.getMessage();
+                log.println("The raw loop (d) is skipped: " + rawError);
+            }
+            if (natives.kind() != PeerNatives.Kind.PREBUILT && PeerNatives.sharedBuild(o.natives())) {
+                // The same loop on the prebuilt natives tells what the build alone changes.
+                try {
+                    rawPrebuilt = new Lane(RAW_PREBUILT_LANE, RawReference.start(new RawReference.Spec(model.path(),
+                            o.context() / o.slots(), o.threads(), OUR_BATCH, 1, false, o.natives()),
+                            runDir.resolve("raw-prebuilt")));
+                    lanes.add(rawPrebuilt);
+                } catch (IOException e) {
+                    notes.add("The raw loop on the prebuilt natives could not start: " + e.getMessage());
+                }
+            }
             if (located.binary() != null) {
                 try {
                     peer = LlamaServer.start(located.binary(), model.path(), o.threads(), o.slots(), o.context(),
@@ -127,7 +189,7 @@ final class PeerBench {
             measureEnd = CpuMeter.now();
         } finally {
             for (Lane lane : lanes) {
-                lane.client.close();
+                lane.close();
             }
             if (peer != null) {
                 peer.close();
@@ -138,15 +200,20 @@ final class PeerBench {
         }
         CpuMeter.Use use = measureStart != null && measureEnd != null ? CpuMeter.between(measureStart, measureEnd)
                 : CpuMeter.Use.UNKNOWN;
-        checkCounts(lanes);
+        List<Lane> servers = lanes.stream().filter(l -> l.raw == null).toList();
+        checkCounts(servers, raw);
+        PeerFigures rawFigures = raw != null ? raw.figures()
+                : new PeerFigures(RAW_LANE, List.of(), List.of(), List.of(), List.of(), List.of(), rawError);
         PeerReport report = new PeerReport(startedAt, machine, o, model, ours.figures(),
-                theirs != null ? theirs.figures() : null, skipped, version, peerCommand, use.otherCores(), use.stealCores(),
-                (System.nanoTime() - start) / 1e9, ProcFs.loadAverage(), notes);
+                theirs != null ? theirs.figures() : null, rawFigures,
+                rawPrebuilt != null ? rawPrebuilt.figures() : null, natives, skipped, version, build, peerCommand,
+                use.otherCores(), use.stealCores(), (System.nanoTime() - start) / 1e9, ProcFs.loadAverage(), notes);
         write(out, report);
-        return lanes.stream().anyMatch(l -> l.error != null) ? 1 : 0;
+        return servers.stream().anyMatch(l -> l.error != null) ? 1 : 0;
     }
 
-    private ServerProcess startOurs(Path runDir, Path model, String apiKey) throws IOException, InterruptedException {
+    private ServerProcess startOurs(Path runDir, Path model, String apiKey, Path natives)
+            throws IOException, InterruptedException {
         Path dir = runDir.resolve("server");
         Files.createDirectories(dir);
         String path = "\"" + model.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
@@ -154,7 +221,7 @@ final class PeerBench {
                 + "\n    threads: " + o.threads() + "\n    parallel: " + o.slots() + "\n    engine: ffm\n";
         Path registry = dir.resolve("models.yaml");
         Files.writeString(registry, yaml, StandardCharsets.UTF_8);
-        Map<String, String> settings = new LinkedHashMap<>(ServerProcess.settings(dir, registry, apiKey, o.natives()));
+        Map<String, String> settings = new LinkedHashMap<>(ServerProcess.settings(dir, registry, apiKey, natives));
         // llama-server beside it is other load by design: its CPU must not make the server refuse work (503).
         settings.put("MAX_CPU_PERCENT", "100");
         ServerProcess server = ServerProcess.start(dir, settings);
@@ -172,21 +239,24 @@ final class PeerBench {
         }
     }
 
-    private void measure(List<Lane> lanes) throws InterruptedException {
+    private void measure(List<Lane> all) throws InterruptedException {
         String warmup = Prompts.spaced(WARMUP_LETTERS, variant());
-        each(lanes, 0, "warm-up", lane -> lane.client.stream(warmup, PeerOptions.FEW_TOKENS));
+        each(all, 0, "warm-up", lane -> lane.sample(warmup, PeerOptions.FEW_TOKENS));
 
         log.println("Single stream: " + o.repetitions() + " runs, ~" + o.promptTokens() + "-token prompt, " + o.tokens()
                 + " tokens");
         for (int rep = 0; rep < o.repetitions(); rep++) {
             String prompt = prompt(o.promptTokens());
-            each(lanes, rep, "single stream", lane -> lane.single.add(lane.client.stream(prompt, o.tokens()).sample()));
+            each(all, rep, "single stream", lane -> lane.single.add(lane.sample(prompt, o.tokens())));
         }
         log.println("Latency probe: " + o.probeRuns() + " runs, " + Options.PROBE_PROMPT_TOKENS + "-token prompt, 1 token");
         for (int i = 0; i < o.probeRuns(); i++) {
             String prompt = prompt(Options.PROBE_PROMPT_TOKENS);
-            each(lanes, i, "latency probe", lane -> lane.probes.add(lane.client.stream(prompt, 1).sample()));
+            each(all, i, "latency probe", lane -> lane.probes.add(lane.sample(prompt, 1)));
         }
+        // The raw loop is measured on one stream only: its JVM is ended before the servers' other workloads.
+        all.stream().filter(l -> l.raw != null).forEach(Lane::close);
+        List<Lane> lanes = all.stream().filter(l -> l.raw == null).toList();
 
         for (int streams : o.concurrency()) {
             log.println("Concurrency: " + streams + " streams, " + o.repetitions() + " bursts, ~" + o.streamPrompt()
@@ -285,19 +355,22 @@ final class PeerBench {
         }
     }
 
-    /** Says when the servers counted prompts or generated tokens differently. */
-    private void checkCounts(List<Lane> lanes) {
-        if (lanes.size() < 2) {
-            return;
-        }
+    /** Says when the servers (and the raw loop) counted prompts or generated tokens differently. */
+    private void checkCounts(List<Lane> lanes, Lane raw) {
         PeerFigures a = lanes.get(0).figures();
-        PeerFigures b = lanes.get(1).figures();
-        if (a.singlePromptTokens() != b.singlePromptTokens()) {
+        if (lanes.size() > 1 && a.singlePromptTokens() != lanes.get(1).figures().singlePromptTokens()) {
             notes.add("The servers counted the single-stream prompt differently: " + a.singlePromptTokens() + " and "
-                    + b.singlePromptTokens() + " tokens.");
+                    + lanes.get(1).figures().singlePromptTokens() + " tokens.");
+        }
+        if (raw != null && !raw.single.isEmpty() && raw.figures().singlePromptTokens() != a.singlePromptTokens()) {
+            notes.add("The raw loop counted the single-stream prompt as " + raw.figures().singlePromptTokens()
+                    + " tokens, our server as " + a.singlePromptTokens() + ".");
+        }
+        if (raw != null && raw.single.stream().anyMatch(s -> s.completionTokens() != o.tokens())) {
+            notes.add("The raw loop did not generate exactly " + o.tokens() + " tokens in every single-stream run.");
         }
         for (Lane lane : lanes) {
-            if (lane.client.retries() > 0) {
+            if (lane.client != null && lane.client.retries() > 0) {
                 notes.add(lane.name() + ": " + lane.client.retries() + " requests were sent again on a new connection"
                         + " after the first attempt failed before any answer (a kept-alive connection the server had"
                         + " closed); each was timed from its second attempt.");

@@ -63,6 +63,12 @@ record PeerFigures(String server, List<RunSample> single, List<RunSample> probes
         return Stats.summarize(single.stream().map(RunSample::decodeTokensPerSecond).toList());
     }
 
+    /** Per run: the time from the first token to the last over the tokens after the first, in milliseconds. */
+    Summary singleDecodeMsPerToken() {
+        return Stats.summarize(single.stream().map(RunSample::decodeTokensPerSecond)
+                .map(tps -> tps > 0 ? 1000 / tps : Double.NaN).toList());
+    }
+
     Summary probeTtftMs() {
         return Stats.summarize(probes.stream().map(RunSample::ttftMs).toList());
     }

@@ -27,13 +27,25 @@ import static dev.cerebrum.bench.Options.value;
  * @param outDir        where the report, the chart and the logs go
  * @param model         the model file
  * @param modelGiven    the model was named with --model: used as it is, never written
- * @param natives       the ffm engine's llama.cpp libraries
+ * @param nativesChoice which llama.cpp libraries the ffm engine runs on
+ * @param natives       the folder given with {@code --natives DIR}, else the prebuilt natives (the fallback when
+ *                      there is no shared build beside llama-server)
  * @param llamaServer   a llama-server binary to use instead of the one the build script makes, or null
  * @param quick         a smoke run: shorter prompts, fewer runs
  */
 record PeerOptions(int threads, int slots, int tokens, int repetitions, int promptTokens, List<Integer> concurrency,
                    int streamPrompt, int longPrompt, int repeatPrompt, int probeRuns, Path outDir, Path model,
-                   boolean modelGiven, Path natives, Path llamaServer, boolean quick) {
+                   boolean modelGiven, NativesChoice nativesChoice, Path natives, Path llamaServer, boolean quick) {
+
+    /** Which llama.cpp libraries the ffm engine (our server and the raw loop) runs on. */
+    enum NativesChoice {
+        /** The shared libraries built with llama-server, beside its binary (the default): identical native code. */
+        SAME_AS_PEER,
+        /** The prebuilt natives: CEREBRUM_LLAMA_NATIVES_DIR, else the cache fetch-natives.sh fills. */
+        PREBUILT,
+        /** A folder given with {@code --natives DIR}. */
+        GIVEN
+    }
 
     /** The flag that selects the peer comparison. */
     static final String FLAG = "--peer";
@@ -55,8 +67,10 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
             pinned llama.cpp (bench/peer/build-llama-server.sh builds it once: npm, git, cmake and a C++ compiler;
             without them the peer is skipped with a message). Both run side by side on loopback on one random-weight
             model (%s, written once to OUT/models), with the same threads, slots, context and prompts,
-            timed by the same client code (greedy, end of sequence ignored, equal token counts). Measures the
-            single stream (time to first token, prompt and decode tokens/s), concurrent streams (aggregate tokens/s,
+            timed by the same client code (greedy, end of sequence ignored, equal token counts). By default the
+            ffm engine runs on the shared llama.cpp libraries built with llama-server, so both run identical native
+            code. Measures the single stream (time to first token, prompt and decode tokens/s; also for the raw
+            C-API loop of the ffm engine, without server), concurrent streams (aggregate tokens/s,
             TTFT p50/p99), a short request while another slot processes a long prompt, and a repeated long prompt
             with a changed last line; prints the issue's targets with PASS/MISS.
             Writes OUT/peer-report.md and OUT/peer-concurrency.png; logs go to OUT/peer-run.
@@ -73,8 +87,11 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
               --probe-runs N       latency probe runs: a %d-token prompt, one token (default 20)
               --out DIR            output folder (default bench-results)
               --model FILE         use this llama-architecture GGUF model as it is
-              --natives DIR        the ffm engine's llama.cpp libraries (default CEREBRUM_LLAMA_NATIVES_DIR, else
-                                   the cache engine-ffm/natives/fetch-natives.sh fills)
+              --natives same       the ffm engine runs on the libraries built with llama-server (the default; the
+                                   prebuilt natives when there is no such build)
+              --natives prebuilt   ... on the prebuilt natives: CEREBRUM_LLAMA_NATIVES_DIR, else the cache
+                                   engine-ffm/natives/fetch-natives.sh fills
+              --natives DIR        ... on the llama.cpp libraries in DIR
               --llama-server FILE  this llama-server binary instead of building one
               --quick              smoke run: --reps 1 --prompt-tokens 128 --long-prompt 512 --repeat-prompt 256
                                    --probe-runs 3 --tokens 16 (options after it still apply)
@@ -117,8 +134,10 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
         Path model = null;
         Path llamaServer = null;
         String nativesSetting = System.getenv("CEREBRUM_LLAMA_NATIVES_DIR");
-        Path natives = nativesSetting != null && !nativesSetting.isBlank() ? Path.of(nativesSetting)
+        Path prebuilt = nativesSetting != null && !nativesSetting.isBlank() ? Path.of(nativesSetting)
                 : dev.cerebrum.engine.ffm.FfmEngineProvider.defaultNativesFolder();
+        Path natives = prebuilt;
+        NativesChoice nativesChoice = NativesChoice.SAME_AS_PEER;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -135,14 +154,30 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
                 case "--probe-runs" -> probeRuns = integer(a, value(args, ++i, a));
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--model" -> model = Path.of(value(args, ++i, a));
-                case "--natives" -> natives = Path.of(value(args, ++i, a));
+                case "--natives" -> {
+                    String v = value(args, ++i, a);
+                    switch (v) {
+                        case "same" -> {
+                            nativesChoice = NativesChoice.SAME_AS_PEER;
+                            natives = prebuilt;
+                        }
+                        case "prebuilt" -> {
+                            nativesChoice = NativesChoice.PREBUILT;
+                            natives = prebuilt;
+                        }
+                        default -> {
+                            nativesChoice = NativesChoice.GIVEN;
+                            natives = Path.of(v);
+                        }
+                    }
+                }
                 case "--llama-server" -> llamaServer = Path.of(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --peer --help)");
             }
         }
         return new PeerOptions(threads, slots, tokens, reps, promptTokens, concurrency, streamPrompt, longPrompt,
                 repeatPrompt, probeRuns, out, model != null ? model : out.resolve("models").resolve(MODEL_FILE_NAME),
-                model != null, natives.toAbsolutePath().normalize(),
+                model != null, nativesChoice, natives.toAbsolutePath().normalize(),
                 llamaServer != null ? llamaServer.toAbsolutePath().normalize() : null, quick);
     }
 

@@ -41,9 +41,11 @@ final class PeerRenderer {
                 .append(o.threads()).append("`, `parallel: ").append(o.slots())
                 .append("`, the other settings default but `MAX_CPU_PERCENT=100` (llama-server beside it is other")
                 .append(" load by design, which must not make it refuse work); `POST /v1/inference/stream`\n");
+        b.append("- The ffm engine (our server and the raw loop) ran on ").append(r.natives().describe()).append('\n');
         if (r.peer() != null) {
             b.append("- llama-server ").append(r.peerVersion() == null ? "" : "(" + r.peerVersion() + ") ")
-                    .append("built from the pinned source by `bench/peer/build-llama-server.sh`: `")
+                    .append("built from the pinned source by `bench/peer/build-llama-server.sh`")
+                    .append(r.peerBuild() == null ? "" : " (" + r.peerBuild() + ")").append(": `")
                     .append(r.peerCommand()).append("`, the other settings default (prompt cache on);")
                     .append(" `POST /completion` with `stream`, `n_predict`, `ignore_eos`, `cache_prompt`\n");
         } else {
@@ -82,6 +84,8 @@ final class PeerRenderer {
         b.append("\nChart: `peer-concurrency.png` (aggregate tokens/s and time to first token p50/p99 against")
                 .append(" concurrent streams, both servers).\n");
 
+        split(b, r);
+
         b.append("\n## Targets (issue 13; reported, not asserted)\n\n");
         b.append("| target | measured (ours vs llama-server) | goal | result |\n|---|---|---|---|\n");
         for (Targets.Target t : PeerTargets.evaluate(r)) {
@@ -90,7 +94,12 @@ final class PeerRenderer {
         }
 
         List<String> notes = new java.util.ArrayList<>(r.notes());
-        for (PeerFigures f : peer.isPresent() ? List.of(r.ours(), peer.get()) : List.of(r.ours())) {
+        List<PeerFigures> all = new java.util.ArrayList<>(List.of(r.ours(), r.raw()));
+        peer.ifPresent(all::add);
+        if (r.rawPrebuilt() != null) {
+            all.add(r.rawPrebuilt());
+        }
+        for (PeerFigures f : all) {
             if (f.error() != null) {
                 notes.add(f.server() + " failed, and was not measured further: " + f.error());
             }
@@ -101,6 +110,56 @@ final class PeerRenderer {
         }
         b.append("\nOptions: ").append(PeerBench.optionsLine(o)).append('\n');
         return b.toString();
+    }
+
+    /** The single-stream decode gap, split by the raw loop into the native side and our server's overhead. */
+    private static void split(StringBuilder b, PeerReport r) {
+        PeerOptions o = r.options();
+        b.append("\n## Where the single-stream decode gap is\n\n");
+        b.append("The raw loop (d) is the ffm engine's minimal C-API loop (`ReferenceLoop`: prompt in batches, then one")
+                .append(" token per `llama_decode`, the engine's greedy sampler chain) in a JVM of its own, on the same")
+                .append(" libraries, model and threads as our server, with no scheduler, worker process or HTTP; it runs")
+                .append(" the single-stream and latency-probe workloads in turn with the servers.\n\n");
+        b.append("| single stream, ").append(o.tokens()).append(" tokens | decode ms per token | decode tokens/s")
+                .append(" | latency probe TTFT (ms) |\n|---|---:|---:|---:|\n");
+        List<PeerFigures> paths = new java.util.ArrayList<>();
+        if (r.peer() != null) {
+            paths.add(r.peer());
+        }
+        paths.add(r.raw());
+        if (r.rawPrebuilt() != null) {
+            paths.add(r.rawPrebuilt());
+        }
+        paths.add(r.ours());
+        for (PeerFigures f : paths) {
+            b.append("| ").append(f.server()).append(" | ").append(range(f.singleDecodeMsPerToken(), 2)).append(" | ")
+                    .append(range(f.singleDecodeTps(), 1)).append(" | ").append(range(f.probeTtftMs(), 1)).append(" |\n");
+        }
+        DecodeSplit s = DecodeSplit.of(r.ours(), r.raw(), r.peer());
+        b.append('\n');
+        b.append("- raw loop − llama-server: ").append(signedMs(s.nativeMs())).append(" per token")
+                .append(share(s, s.nativeMs())).append(": the native code's build")
+                .append(r.natives().kind() == PeerNatives.Kind.SAME_BUILD ? " (none here: both ran the same build)" : "")
+                .append(", the loops and the samplers\n");
+        b.append("- ours over HTTP − raw loop: ").append(signedMs(s.serverMs())).append(" per token")
+                .append(share(s, s.serverMs())).append(": our server's overhead (scheduler, worker process, event")
+                .append(" stream, HTTP)\n");
+        b.append("- ours over HTTP − llama-server: ").append(signedMs(s.totalMs())).append(" per token\n");
+        if (r.rawPrebuilt() != null) {
+            double build = r.rawPrebuilt().singleDecodeMsPerToken().median() - s.rawMs();
+            b.append("- raw loop on the prebuilt natives − raw loop on ").append(r.natives().kind().text()).append(": ")
+                    .append(signedMs(build)).append(" per token: what the build of the native code alone changes")
+                    .append(" (the prebuilt natives' CPU variant chosen at run time against this build)\n");
+        }
+    }
+
+    private static String signedMs(double ms) {
+        return Double.isNaN(ms) ? "n/a" : (ms >= 0 ? "+" : "−") + fmt(Math.abs(ms), 2) + " ms";
+    }
+
+    private static String share(DecodeSplit s, double part) {
+        double percent = s.shareOfGap(part);
+        return Double.isNaN(percent) ? "" : " (" + fmt(percent, 0) + "% of the gap)";
     }
 
     private static void row(StringBuilder b, PeerReport r, String name, Function<PeerFigures, Summary> figure,

@@ -28,6 +28,21 @@ class PeerOptionsTest {
         assertEquals(Path.of("bench-results", "models", PeerOptions.MODEL_FILE_NAME), o.model());
         assertFalse(o.modelGiven());
         assertNull(o.llamaServer());
+        assertEquals(PeerOptions.NativesChoice.SAME_AS_PEER, o.nativesChoice());
+    }
+
+    @Test
+    void natives_sameBuildByDefault_prebuiltOrAFolderOnRequest() {
+        Path prebuilt = PeerOptions.parse(List.of("--peer", "--natives", "prebuilt")).natives();
+        assertEquals(PeerOptions.parse(List.of("--peer")).natives(), prebuilt);
+        assertEquals(PeerOptions.NativesChoice.PREBUILT,
+                PeerOptions.parse(List.of("--peer", "--natives", "prebuilt")).nativesChoice());
+        PeerOptions given = PeerOptions.parse(List.of("--peer", "--natives", "/opt/llama"));
+        assertEquals(PeerOptions.NativesChoice.GIVEN, given.nativesChoice());
+        assertEquals(Path.of("/opt/llama"), given.natives());
+        // the last word counts: a folder, then the prebuilt natives again
+        PeerOptions last = PeerOptions.parse(List.of("--peer", "--natives", "/opt/llama", "--natives", "prebuilt"));
+        assertEquals(prebuilt, last.natives());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,12 +47,28 @@ class PeerReportTest {
                 List.of(new PeerFigures.Repeat(1000, 150, 1001, 984), new PeerFigures.Repeat(1000, 150, 1001, 984)), null);
     }
 
+    /** The raw loop: decode at 155 tokens/s, between ours (150) and llama-server's (160). */
+    private static PeerFigures raw() {
+        return new PeerFigures(PeerBench.RAW_LANE, List.of(run(390, 155), run(395, 155), run(400, 155)),
+                List.of(run(12, 0), run(13, 0)), List.of(), List.of(), List.of(), null);
+    }
+
+    /** The raw loop on the prebuilt natives: 140 tokens/s. */
+    private static PeerFigures rawPrebuilt() {
+        return new PeerFigures(PeerBench.RAW_PREBUILT_LANE, List.of(run(390, 140), run(395, 140)),
+                List.of(run(12, 0)), List.of(), List.of(), List.of(), null);
+    }
+
     private static PeerReport report(PeerFigures peer) {
         PeerOptions o = PeerOptions.parse(List.of("--peer", "--threads", "2"));
+        PeerNatives natives = peer == null
+                ? new PeerNatives(PeerNatives.Kind.PREBUILT, Path.of("/cache/llama.cpp"), "there is no llama-server build to share")
+                : new PeerNatives(PeerNatives.Kind.SAME_BUILD, Path.of("/cache/llama-server/3.22.1"), null);
         return new PeerReport("2026-12-03T15:00:00Z", MACHINE, o,
                 new ModelFile(Path.of("/x/models/m.gguf"), 113_700_000L, false, 0, "a small llama shape"), ours(), peer,
-                peer == null ? "no toolchain to build llama-server: missing cmake." : null,
+                raw(), peer == null ? null : rawPrebuilt(), natives, peer == null ? "no toolchain to build llama-server: missing cmake." : null,
                 peer == null ? null : "version: 0.5.0-dev (build 1, commit de3ff81)",
+                peer == null ? null : "llama.cpp de3ff81 built in 350 s",
                 peer == null ? null : "llama-server -m m.gguf -t 2 -tb 2 -np 4 -c 9216", 0.05, 0.01, 300, "0.5 0.4 0.3",
                 List.of());
     }
@@ -112,6 +129,49 @@ class PeerReportTest {
         assertTrue(md.contains("| MISS |"), md);
         assertTrue(md.contains("other processes took 0.05 processors on average while the servers were measured, the"
                 + " hypervisor stole 0.01"), md);
+    }
+
+    @Test
+    void decodeSplit_putsTheRawLoopBetween_theNativeSideAndOurServersOverhead() {
+        DecodeSplit s = DecodeSplit.of(ours(), raw(), peer());
+        // medians of 1000/tps per run: ours 1000/150, raw 1000/155, llama-server 1000/160
+        assertEquals(1000 / 150.0, s.oursMs(), 1e-9);
+        assertEquals(1000 / 155.0 - 1000 / 160.0, s.nativeMs(), 1e-9);
+        assertEquals(1000 / 150.0 - 1000 / 155.0, s.serverMs(), 1e-9);
+        assertEquals(s.totalMs(), s.nativeMs() + s.serverMs(), 1e-9);
+        assertEquals(100, s.shareOfGap(s.nativeMs()) + s.shareOfGap(s.serverMs()), 1e-9);
+        // the raw loop faster than llama-server: the parts do not share the gap, the signed figures stand alone
+        DecodeSplit faster = new DecodeSplit(10.5, 6.8, 8.0);
+        assertEquals(-1.2, faster.nativeMs(), 1e-9);
+        assertEquals(3.7, faster.serverMs(), 1e-9);
+        assertTrue(Double.isNaN(faster.shareOfGap(faster.nativeMs())));
+        assertTrue(Double.isNaN(faster.shareOfGap(faster.serverMs())));
+        DecodeSplit alone = DecodeSplit.of(ours(), raw(), null);
+        assertTrue(Double.isNaN(alone.nativeMs()));
+        assertEquals(1000 / 150.0 - 1000 / 155.0, alone.serverMs(), 1e-9);
+    }
+
+    @Test
+    void markdown_showsTheSplit_andWhichLibrariesTheEngineRanOn() {
+        String md = PeerRenderer.markdown(report(peer()));
+        assertTrue(md.contains("- The ffm engine (our server and the raw loop) ran on the same build as llama-server"
+                + " (`/cache/llama-server/3.22.1`)"), md);
+        assertTrue(md.contains("(llama.cpp de3ff81 built in 350 s)"), md);
+        // 1000/160 = 6.25, 1000/155 = 6.45, 1000/150 = 6.67 ms per token
+        assertTrue(md.contains("| llama-server | 6.25 [6.25–6.25] | 160.0 [160.0–160.0] | 21.0 [21.0–21.0] |"), md);
+        assertTrue(md.contains("| raw loop (d) | 6.45 [6.45–6.45] | 155.0 [155.0–155.0] | 12.5 [12.0–13.0] |"), md);
+        assertTrue(md.contains("- raw loop − llama-server: +0.20 ms per token (48% of the gap): the native code's build"
+                + " (none here: both ran the same build)"), md);
+        assertTrue(md.contains("- ours over HTTP − raw loop: +0.22 ms per token (52% of the gap)"), md);
+        // 1000/140 - 1000/155 = 0.69 ms
+        assertTrue(md.contains("| raw loop (d), prebuilt natives | 7.14 [7.14–7.14] | 140.0 [140.0–140.0] | 12.0 |"), md);
+        assertTrue(md.contains("- raw loop on the prebuilt natives − raw loop on the same build as llama-server:"
+                + " +0.69 ms per token"), md);
+        String alone = PeerRenderer.markdown(report(null));
+        assertFalse(alone.contains("prebuilt natives |"), alone);
+        assertTrue(alone.contains("ran on the prebuilt natives (`/cache/llama.cpp`); not the same build as llama-server:"
+                + " there is no llama-server build to share"), alone);
+        assertTrue(alone.contains("- raw loop − llama-server: n/a per token"), alone);
     }
 
     @Test

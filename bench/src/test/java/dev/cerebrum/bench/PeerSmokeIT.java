@@ -69,6 +69,9 @@ class PeerSmokeIT {
         // the single stream generated its 8 tokens: a decode rate, and the repeated prompt's two first tokens
         assertTrue(report.matches("(?s).*\\| single stream: decode tokens/s, 8 tokens \\| \\d+\\.\\d \\| skipped \\|.*"), report);
         assertTrue(report.matches("(?s).*\\| 2 streams: aggregate tokens/s \\| \\d+\\.\\d \\| skipped \\|.*"), report);
+        // no build to share: the engine ran on the prebuilt natives, and the raw loop measured its decode
+        assertTrue(report.contains("ran on the prebuilt natives (`" + FfmEngineProvider.defaultNativesFolder()), report);
+        assertTrue(report.matches("(?s).*\\| raw loop \\(d\\) \\| \\d+\\.\\d\\d \\|.*"), report);
         assertFalse(report.contains("failed, and was not measured further"), report);
     }
 
@@ -90,5 +93,11 @@ class PeerSmokeIT {
                 report);
         assertFalse(report.contains("failed, and was not measured further"), report);
         assertFalse(report.contains("did not generate exactly"), report);
+        // the build script's folder holds the shared libraries: our server and the raw loop ran on them
+        if (PeerNatives.sharedBuild(binary.getParent())) {
+            assertTrue(report.contains("ran on the same build as llama-server (`" + binary.getParent() + "`)"), report);
+        }
+        assertTrue(report.matches("(?s).*\\| raw loop \\(d\\) \\| \\d+\\.\\d\\d \\|.*"), report);
+        assertTrue(report.contains("- ours over HTTP − raw loop: "), report);
     }
 }
