@@ -20,7 +20,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <ol>
  *   <li>ends what was cancelled and puts newly submitted generations on their slots;</li>
  *   <li>puts into one {@code llama_batch} the next token of every decoding generation, plus one chunk of the
- *       prompt of the oldest generation still prefilling, sized by the {@link ChunkPolicy};</li>
+ *       prompt of the generation still prefilling with the least of its prompt left (the oldest of equals),
+ *       sized by the {@link ChunkPolicy}: a short request that arrives during a long prompt gets its first
+ *       token after one more chunk of the long one, not after all of it;</li>
  *   <li>runs {@code llama_decode} once, then samples one token for every generation that has an output.</li>
  * </ol>
  * A cancel is therefore seen before the next step: within one chunk of a prompt, within one token of a
@@ -242,6 +244,17 @@ final class DecodeLoop implements Runnable {
         return i;
     }
 
+    /** The prefilling sequence with the fewest prompt tokens left, the earliest submitted of equals; or null. */
+    private Sequence leastPromptLeft() {
+        Sequence least = null;
+        for (Sequence s : prefilling) {
+            if (least == null || s.prompt.length - s.promptProcessed() < least.prompt.length - least.promptProcessed()) {
+                least = s;
+            }
+        }
+        return least;
+    }
+
     private void step() {
         batch.clear();
         outputs.clear();
@@ -253,7 +266,7 @@ final class DecodeLoop implements Runnable {
                 outputs.add(s);
             }
         }
-        Sequence chunked = prefilling.isEmpty() ? null : prefilling.getFirst();
+        Sequence chunked = leastPromptLeft();
         if (chunked != null) {
             int start = chunked.promptProcessed();
             int n = Math.min(Math.min(chunks.chunk(outputs.size()), batch.capacity() - batch.size()),

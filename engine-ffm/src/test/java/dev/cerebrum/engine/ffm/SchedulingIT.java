@@ -169,6 +169,50 @@ class SchedulingIT {
     }
 
     @Test
+    void aShortPromptArrivingDuringALongOne_getsItsFirstTokenBeforeTheLongPromptIsDone() throws InterruptedException {
+        // given a long prompt being processed, 64 tokens per step
+        try (GenerationCore core = Cores.successor(Architecture.LLAMA, 8192, 2, 64)) {
+            AtomicReference<Long> longFirstToken = new AtomicReference<>();
+            CountDownLatch longStarted = new CountDownLatch(1);
+            Collector longOne = new Collector() {
+                @Override
+                public void onEvent(GenerationEvent event) {
+                    super.onEvent(event);
+                    if (event instanceof GenerationEvent.Token) {
+                        longFirstToken.compareAndSet(null, System.nanoTime());
+                    }
+                }
+
+                @Override
+                public void onPromptChunk(int processed, int total) {
+                    longStarted.countDown();
+                }
+            };
+            core.submit(Cores.greedy("ab".repeat(1900), 1).build(), longOne);
+            assertTrue(longStarted.await(30, TimeUnit.SECONDS), "the long prompt started");
+
+            // when a short prompt arrives
+            AtomicReference<Long> shortFirstToken = new AtomicReference<>();
+            Collector shortOne = new Collector() {
+                @Override
+                public void onEvent(GenerationEvent event) {
+                    super.onEvent(event);
+                    if (event instanceof GenerationEvent.Token) {
+                        shortFirstToken.compareAndSet(null, System.nanoTime());
+                    }
+                }
+            };
+            core.submit(Cores.greedy("abc", 3).build(), shortOne);
+
+            // then its chunk goes first: it answers before the long prompt has its first token, and correctly
+            shortOne.finished();
+            longOne.finished();
+            assertEquals("def", shortOne.text());
+            assertTrue(shortFirstToken.get() < longFirstToken.get(), "the short prompt waited for the long one");
+        }
+    }
+
+    @Test
     void cancelWhileDecoding_fromAnotherThread_takesEffectWithinOneStep() throws InterruptedException {
         try (GenerationCore core = Cores.successor(Architecture.LLAMA, 4096, 2, 512)) {
             // given a generation that would run for 3000 tokens
