@@ -36,6 +36,12 @@ final class PeerBench {
     /** Our server's default batch size, which the raw loop uses too. */
     private static final int OUR_BATCH = 512;
     private static final int WARMUP_LETTERS = 32;
+    /**
+     * Warm-up runs per server and their tokens: enough generated tokens for the JVMs (our server's, its worker's)
+     * to compile their per-token paths before anything is timed; llama-server gets the same.
+     */
+    static final int WARMUP_RUNS = 3;
+    static final int WARMUP_TOKENS = 256;
 
     private final PeerOptions o;
     private final PrintStream log;
@@ -240,8 +246,11 @@ final class PeerBench {
     }
 
     private void measure(List<Lane> all) throws InterruptedException {
-        String warmup = Prompts.spaced(WARMUP_LETTERS, variant());
-        each(all, 0, "warm-up", lane -> lane.sample(warmup, PeerOptions.FEW_TOKENS));
+        int warmupTokens = o.quick() ? PeerOptions.FEW_TOKENS : WARMUP_TOKENS;
+        for (int run = 0; run < (o.quick() ? 1 : WARMUP_RUNS); run++) {
+            String warmup = Prompts.spaced(WARMUP_LETTERS, variant());
+            each(all, run, "warm-up", lane -> lane.sample(warmup, warmupTokens));
+        }
 
         log.println("Single stream: " + o.repetitions() + " runs, ~" + o.promptTokens() + "-token prompt, " + o.tokens()
                 + " tokens");

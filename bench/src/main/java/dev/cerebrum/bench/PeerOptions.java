@@ -17,7 +17,7 @@ import static dev.cerebrum.bench.Options.value;
  * @param threads       threads of both servers (generation and prompt)
  * @param slots         parallel slots of both servers
  * @param tokens        tokens generated per stream
- * @param repetitions   measured runs per figure (after one warm-up run per server)
+ * @param repetitions   measured runs per figure (after three warm-up runs of 256 tokens per server)
  * @param promptTokens  prompt length of the single-stream figures, about
  * @param concurrency   stream counts of the concurrency figures
  * @param streamPrompt  prompt length of each concurrent stream, about
@@ -78,7 +78,7 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
               --threads N          threads of both servers (default: 2, at most the processors)
               --slots N            parallel slots of both servers (default 4)
               --tokens N           tokens generated per stream (default 64)
-              --reps N             measured runs per figure, after one warm-up run (default 5)
+              --reps N             measured runs per figure, after 3 warm-up runs of 256 tokens (default 5)
               --prompt-tokens N    single-stream prompt, about (default 512)
               --concurrency LIST   concurrent streams (default 1,2,4)
               --stream-prompt N    prompt of each concurrent stream, about (default 64)

@@ -52,7 +52,8 @@ final class PeerRenderer {
             b.append("- llama-server: **skipped**: ").append(r.peerSkipped()).append('\n');
         }
         b.append("- Figures: median [min–max] over ").append(o.repetitions()).append(o.repetitions() == 1 ? " run" : " runs")
-                .append(" (bursts for concurrency) after one warm-up run\n\n");
+                .append(" (bursts for concurrency) after warm-up runs (").append(PeerBench.WARMUP_RUNS).append(" of ")
+                .append(PeerBench.WARMUP_TOKENS).append(" tokens per server; one of 8 with --quick)\n\n");
 
         b.append("## Figures\n\n");
         b.append("| figure | ").append(r.ours().server()).append(" | llama-server | ratio |\n|---|---:|---:|---:|\n");
