@@ -1,36 +1,11 @@
 package dev.cerebrum.engine.ffm;
 
-import dev.cerebrum.engine.worker.testing.KnownAnswerSuite;
 import dev.cerebrum.gguf.ModelShape.Architecture;
-import dev.cerebrum.gguf.testing.TestModels;
-
-import java.nio.file.Path;
-import java.util.Map;
 
 /** The known-answer suite on the ffm engine, with the qwen3moe (mixture of experts) successor model. */
-class FfmQwen3MoeKnownAnswerIT extends KnownAnswerSuite {
+class FfmQwen3MoeKnownAnswerIT extends FfmKnownAnswers {
     @Override
-    protected String engineName() {
-        return FfmEngineProvider.NAME;
-    }
-
-    @Override
-    protected Map<String, String> engineProperties() {
-        return FfmSuites.properties();
-    }
-
-    @Override
-    protected Path knownAnswerModel() {
-        return TestModels.successor(Architecture.QWEN3MOE);
-    }
-
-    @Override
-    protected boolean samplesFromTheLastCell() {
-        return true;
-    }
-
-    @Override
-    protected int expectedPromptTokens(String prompt) {
-        return FfmSuites.promptTokens(Architecture.QWEN3MOE, prompt);
+    protected Architecture architecture() {
+        return Architecture.QWEN3MOE;
     }
 }
