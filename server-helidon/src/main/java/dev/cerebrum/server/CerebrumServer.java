@@ -168,6 +168,7 @@ public final class CerebrumServer implements AutoCloseable {
                     .protocolsDiscoverServices(false)
                     .addConnectionSelector(connections)
                     .maxTcpConnections(connections.hardLimit())
+                    .connectionOptions(o -> o.tcpNoDelay(true))
                     // Bounds what is read of any body, the discarded rest of a refused one included.
                     .maxPayloadSize(limits.maxPayloadBytes())
                     .directHandlers(errors.directHandlers())

@@ -63,6 +63,8 @@ public final class WorkerModel implements LoadedModel {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final Map<Integer, CompletableFuture<Integer>> counts = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
+    /** The last text counted: a scheduler counts a prompt, then generates it, which would count it again. */
+    private volatile CountedText lastCounted;
 
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Why the model is no longer usable; null while it is. */
@@ -146,6 +148,20 @@ public final class WorkerModel implements LoadedModel {
     @Override
     public int countTokens(String text) {
         ensureUsable();
+        CountedText last = lastCounted;
+        // The same object only: comparing a long prompt's characters would cost what the round trip saves.
+        if (last != null && last.text() == text) {
+            return last.tokens();
+        }
+        int tokens = countInWorker(text);
+        lastCounted = new CountedText(text, tokens);
+        return tokens;
+    }
+
+    private record CountedText(String text, int tokens) {
+    }
+
+    private int countInWorker(String text) {
         int requestId = ids.incrementAndGet();
         byte[] frame = frame(new Count(requestId, text));
         CompletableFuture<Integer> result = new CompletableFuture<>();

@@ -14,6 +14,7 @@ import dev.cerebrum.engine.worker.protocol.WorkerMessage.Outcome;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A worker whose backend follows a script in the prompt, for testing the worker machinery in a real
@@ -33,6 +34,8 @@ public final class ScriptedWorkerMain {
 
     private static final class Backend implements WorkerBackend {
         private final Map<Integer, Boolean> cancelled = new ConcurrentHashMap<>();
+        /** Token counts asked for; the prompt {@code counts} answers with it. */
+        private final AtomicInteger counts = new AtomicInteger();
 
         @Override
         public Loaded load(Load load, WorkerLog log) throws WorkerLoadException {
@@ -78,6 +81,8 @@ public final class ScriptedWorkerMain {
                         }
                     }
                     text = parts[2];
+                } else if (prompt.equals("counts")) {
+                    text = String.valueOf(counts.get());
                 } else {
                     text = prompt.substring(prompt.indexOf(':') + 1);
                 }
@@ -110,6 +115,7 @@ public final class ScriptedWorkerMain {
 
         @Override
         public int countTokens(String text) {
+            counts.incrementAndGet();
             if (text.contains("untokenizable")) {
                 throw new IllegalStateException("{\"code\":400,\"message\":\"cannot tokenize /secret/path\"}");
             }

@@ -82,6 +82,20 @@ class WorkerSupervisorIT {
     }
 
     @Test
+    void aPromptCountedJustBefore_isNotCountedAgainToGenerate() throws Exception {
+        WorkerModel model = supervisor(Map.of()).load(spec("/models/m.gguf"), Map.of());
+        String prompt = "counts";
+
+        model.countTokens(prompt);
+        GenerationResult counted = readAll(model.generate(GenerationRequest.builder(prompt).build()));
+        GenerationResult equalText = readAll(model.generate(GenerationRequest.builder(new String(prompt)).build()));
+
+        // The scheduler's count before generating is the worker's only one; text equal to it is counted anew.
+        assertEquals("1", counted.text());
+        assertEquals("2", equalText.text());
+    }
+
+    @Test
     void loadError_isAnInvalidModel_withoutThePath() {
         WorkerSupervisor supervisor = supervisor(Map.of());
 
