@@ -42,6 +42,10 @@ final class PeerBench {
      */
     static final int WARMUP_RUNS = 3;
     static final int WARMUP_TOKENS = 256;
+    /** Short requests (the latency probe's shape) per server in the warm-up: the per-request paths compile too. */
+    static final int WARMUP_SHORT_REQUESTS = 30;
+    /** Bursts per concurrency level and server in the warm-up: so do the paths of concurrent streams. */
+    static final int WARMUP_BURSTS = 2;
 
     private final PeerOptions o;
     private final PrintStream log;
@@ -250,6 +254,22 @@ final class PeerBench {
         for (int run = 0; run < (o.quick() ? 1 : WARMUP_RUNS); run++) {
             String warmup = Prompts.spaced(WARMUP_LETTERS, variant());
             each(all, run, "warm-up", lane -> lane.sample(warmup, warmupTokens));
+        }
+        if (!o.quick()) {
+            for (int i = 0; i < WARMUP_SHORT_REQUESTS; i++) {
+                String warmup = prompt(Options.PROBE_PROMPT_TOKENS);
+                each(all, i, "warm-up", lane -> lane.sample(warmup, 1));
+            }
+            List<Lane> servers = all.stream().filter(l -> l.raw == null).toList();
+            for (int streams : o.concurrency()) {
+                for (int burst = 0; burst < WARMUP_BURSTS; burst++) {
+                    List<String> prompts = new ArrayList<>();
+                    for (int s = 0; s < streams; s++) {
+                        prompts.add(prompt(o.streamPrompt()));
+                    }
+                    each(servers, burst, "warm-up", lane -> lane.client.concurrent(prompts, o.tokens()));
+                }
+            }
         }
 
         log.println("Single stream: " + o.repetitions() + " runs, ~" + o.promptTokens() + "-token prompt, " + o.tokens()

@@ -52,8 +52,10 @@ final class PeerRenderer {
             b.append("- llama-server: **skipped**: ").append(r.peerSkipped()).append('\n');
         }
         b.append("- Figures: median [min–max] over ").append(o.repetitions()).append(o.repetitions() == 1 ? " run" : " runs")
-                .append(" (bursts for concurrency) after warm-up runs (").append(PeerBench.WARMUP_RUNS).append(" of ")
-                .append(PeerBench.WARMUP_TOKENS).append(" tokens per server; one of 8 with --quick)\n\n");
+                .append(" (bursts for concurrency) after the same warm-up for each server: ").append(PeerBench.WARMUP_RUNS)
+                .append(" runs of ").append(PeerBench.WARMUP_TOKENS).append(" tokens, ").append(PeerBench.WARMUP_SHORT_REQUESTS)
+                .append(" short requests of one token, and ").append(PeerBench.WARMUP_BURSTS)
+                .append(" bursts at each concurrency level (--quick: one run of 8 tokens)\n\n");
 
         b.append("## Figures\n\n");
         b.append("| figure | ").append(r.ours().server()).append(" | llama-server | ratio |\n|---|---:|---:|---:|\n");
