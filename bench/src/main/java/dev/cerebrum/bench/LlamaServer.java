@@ -28,17 +28,14 @@ final class LlamaServer implements AutoCloseable {
     static final String BUILD_INFO = "BUILD.txt";
     private static final long START_TIMEOUT_SECONDS = 180;
 
-    private final Process process;
+    private final StoppedChild child;
     private final int port;
     private final List<String> command;
-    private final Thread shutdownHook;
 
     private LlamaServer(Process process, int port, List<String> command) {
-        this.process = process;
+        this.child = new StoppedChild(process, Duration.ofSeconds(30), "llama-server");
         this.port = port;
         this.command = List.copyOf(command);
-        this.shutdownHook = new Thread(this::stop, "llama-server-stop");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
@@ -159,7 +156,7 @@ final class LlamaServer implements AutoCloseable {
     }
 
     long pid() {
-        return process.pid();
+        return child.process().pid();
     }
 
     /** The command line it runs with, without the binary's folder. */
@@ -173,23 +170,6 @@ final class LlamaServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook stops it
-        }
-        stop();
-    }
-
-    private void stop() {
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        child.close();
     }
 }

@@ -103,9 +103,7 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
         Integer coldStarts = quick ? 1 : null;
         Path out = Path.of("bench-results");
         Path model = null;
-        String nativesSetting = System.getenv("CEREBRUM_LLAMA_NATIVES_DIR");
-        Path natives = nativesSetting != null && !nativesSetting.isBlank() ? Path.of(nativesSetting)
-                : dev.cerebrum.engine.ffm.FfmEngineProvider.defaultNativesFolder();
+        Path natives = defaultNatives();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -145,6 +143,13 @@ record Options(List<Integer> threads, int tokens, int repetitions, int promptTok
 
     private static int roundUp(int v, int step) {
         return (v + step - 1) / step * step;
+    }
+
+    /** The ffm engine's libraries: {@code CEREBRUM_LLAMA_NATIVES_DIR} when set, else the engine's default folder. */
+    static Path defaultNatives() {
+        String setting = System.getenv("CEREBRUM_LLAMA_NATIVES_DIR");
+        return setting != null && !setting.isBlank() ? Path.of(setting)
+                : dev.cerebrum.engine.ffm.FfmEngineProvider.defaultNativesFolder();
     }
 
     static String value(List<String> args, int i, String option) {

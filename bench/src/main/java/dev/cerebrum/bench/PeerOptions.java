@@ -133,9 +133,7 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
         Path out = Path.of("bench-results");
         Path model = null;
         Path llamaServer = null;
-        String nativesSetting = System.getenv("CEREBRUM_LLAMA_NATIVES_DIR");
-        Path prebuilt = nativesSetting != null && !nativesSetting.isBlank() ? Path.of(nativesSetting)
-                : dev.cerebrum.engine.ffm.FfmEngineProvider.defaultNativesFolder();
+        Path prebuilt = Options.defaultNatives();
         Path natives = prebuilt;
         NativesChoice nativesChoice = NativesChoice.SAME_AS_PEER;
         for (int i = 0; i < args.size(); i++) {

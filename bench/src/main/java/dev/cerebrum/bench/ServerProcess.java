@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,16 +35,12 @@ final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://\\S+:(\\d+)");
     private static final long START_TIMEOUT_SECONDS = 120;
 
-    private final Process process;
+    private final StoppedChild child;
     private final int port;
-    /** Stops the server when the benchmark is interrupted (Ctrl+C): the server would outlive it otherwise. */
-    private final Thread shutdownHook;
 
     private ServerProcess(Process process, int port) {
-        this.process = process;
+        this.child = new StoppedChild(process, Duration.ofSeconds(60), "bench-server");
         this.port = port;
-        this.shutdownHook = new Thread(this::stop, "bench-server-stop");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts the server with {@code settings} (environment variable names) and waits until it listens. */
@@ -132,46 +129,27 @@ final class ServerProcess implements AutoCloseable {
     }
 
     long pid() {
-        return process.pid();
+        return child.process().pid();
     }
 
     /** The server process's resident memory. */
     ProcFs.Rss rss() {
-        return ProcFs.rss(process.pid());
+        return ProcFs.rss(child.process().pid());
     }
 
     /** The model worker process the server started, if one is running. */
     Optional<ProcessHandle> worker() {
-        return ProcFs.child(process.pid(), WORKER_MARKER);
+        return ProcFs.child(child.process().pid(), WORKER_MARKER);
     }
 
     /** The worker of the model of that name: its private folder, named after the model, is on its command line. */
     Optional<ProcessHandle> worker(String model) {
-        return ProcFs.child(process.pid(), "/workers/" + model + "-");
+        return ProcFs.child(child.process().pid(), "/workers/" + model + "-");
     }
 
     /** Stops it as the launcher does (SIGTERM), and kills what is left after a minute. */
     @Override
     public void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook stops the server
-        }
-        stop();
-    }
-
-    private void stop() {
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroy();
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        child.close();
     }
 }
