@@ -32,13 +32,8 @@ case "${1:-}" in
     *) die "unknown option '$1' (try --help)" ;;
 esac
 
-# pin KEY: the value of KEY in the pin file.
-pin() {
-    local value
-    value="$(sed -n "s/^$1=//p" "$PIN" | tail -1)"
-    [ -n "$value" ] || die "$PIN has no '$1'"
-    printf '%s' "$value"
-}
+# shellcheck source=../../engine-ffm/natives/pinned-package.sh
+. "$here/../../engine-ffm/natives/pinned-package.sh"
 
 version="$(pin version)"
 package="$(pin source.package)"
@@ -87,16 +82,10 @@ work="$(mktemp -d "$dir/.build.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 say "fetching $package@$version with npm pack (the llama.cpp source it carries)"
-archive="$(cd "$work" && npm pack --silent --pack-destination "$work" "$package@$version" | tail -1)"
-[ -n "$archive" ] && [ -f "$work/$archive" ] || die "npm pack $package@$version produced no archive"
-actual="$(node -e '
-    const data = require("fs").readFileSync(process.argv[1]);
-    process.stdout.write("sha512-" + require("crypto").createHash("sha512").update(data).digest("base64"));
-' "$work/$archive")"
-[ "$actual" = "$integrity" ] || die "integrity mismatch for $package@$version: expected $integrity, got $actual"
+archive="$(pack_verified "$work" "$package" "$version" "$integrity")"
 
-tar -xzf "$work/$archive" -C "$work" package/llama/gitRelease.bundle
-rm -f "$work/$archive"
+tar -xzf "$archive" -C "$work" package/llama/gitRelease.bundle
+rm -f "$archive"
 git -c advice.detachedHead=false clone --quiet "$work/package/llama/gitRelease.bundle" "$work/src"
 git -C "$work/src" -c advice.detachedHead=false checkout --quiet "$commit" \
     || die "the bundle of $package@$version has no commit $commit"

@@ -30,13 +30,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-# pin KEY: the value of KEY in the pin file.
-pin() {
-    local value
-    value="$(sed -n "s/^$1=//p" "$PIN" | tail -1)"
-    [ -n "$value" ] || die "$PIN has no '$1'"
-    printf '%s' "$value"
-}
+# shellcheck source=pinned-package.sh
+. "$here/pinned-package.sh"
 
 [ "$(uname -s)" = Linux ] || die "only Linux is supported, not $(uname -s)"
 case "$(uname -m)" in
@@ -88,18 +83,9 @@ work="$(mktemp -d "$cache/$version/.fetch.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 say "fetching $package@$version with npm pack"
-archive="$(cd "$work" && npm pack --silent --pack-destination "$work" "$package@$version" | tail -1)"
-[ -n "$archive" ] && [ -f "$work/$archive" ] || die "npm pack $package@$version produced no archive"
+archive="$(pack_verified "$work" "$package" "$version" "$integrity")"
 
-actual="$(node -e '
-    const data = require("fs").readFileSync(process.argv[1]);
-    process.stdout.write("sha512-" + require("crypto").createHash("sha512").update(data).digest("base64"));
-' "$work/$archive")"
-if [ "$actual" != "$integrity" ]; then
-    die "integrity mismatch for $package@$version: expected $integrity, got $actual. Nothing was installed."
-fi
-
-tar -xzf "$work/$archive" -C "$work" "package/bins/$platform" package/LICENSE
+tar -xzf "$archive" -C "$work" "package/bins/$platform" package/LICENSE
 mkdir "$work/out"
 mv "$work/package/bins/$platform"/* "$work/out/"
 mv "$work/package/LICENSE" "$work/out/LICENSE"
