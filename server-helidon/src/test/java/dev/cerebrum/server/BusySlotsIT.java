@@ -33,8 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * queue holds one request for two seconds.
  */
 class BusySlotsIT {
-    private static final String LONG_BODY = "{\"prompt\": \"a\", \"model\": \"long\", \"max_tokens\": 60000,"
-            + " \"temperature\": 0, \"ignore_eos\": true}";
     private static final String[] KEY = {"X-API-Key", TestServer.KEY};
 
     @TempDir
@@ -77,7 +75,7 @@ class BusySlotsIT {
     private Socket startLongOnASocket() throws IOException {
         Socket socket = new Socket("127.0.0.1", server.server.port());
         open.add(socket);
-        byte[] body = LONG_BODY.getBytes(StandardCharsets.UTF_8);
+        byte[] body = TestServer.LONG_BODY.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
         out.write(("POST /v1/inference/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + TestServer.KEY
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
@@ -128,7 +126,7 @@ class BusySlotsIT {
 
     /** Starts the long generation as a stream and returns its event lines once it holds the slot. */
     private BufferedReader startLongStream() {
-        BufferedReader lines = http.openLines("/v1/inference/stream", LONG_BODY, KEY);
+        BufferedReader lines = http.openLines("/v1/inference/stream", TestServer.LONG_BODY, KEY);
         open.add(lines);
         Workers.await("the long generation holds the slot", 5_000, () -> status().slotsBusy() == 1);
         return lines;
@@ -174,7 +172,7 @@ class BusySlotsIT {
             throws Exception {
         long inferencesBefore = status().inferenceCount();
         long tokensBefore = status().completionTokens();
-        Socket socket = send("/v1/inference", LONG_BODY);
+        Socket socket = send("/v1/inference", TestServer.LONG_BODY);
         Workers.await("the long generation holds the slot", 5_000, () -> status().slotsBusy() == 1);
 
         socket.close();
@@ -303,7 +301,7 @@ class BusySlotsIT {
         // a plain request gets a generic 500 with its request id
         assertEquals(200, http.post("/v1/load/long", null, KEY).status());
         CompletableFuture<Http.Response> plain = CompletableFuture.supplyAsync(
-                () -> http.post("/v1/inference", LONG_BODY, KEY));
+                () -> http.post("/v1/inference", TestServer.LONG_BODY, KEY));
         Workers.await("the plain request generates", 5_000, () -> status().slotsBusy() == 1);
         killWorkers();
         Http.Response failed = plain.get(30, TimeUnit.SECONDS);

@@ -19,8 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * text so far, and frees the slot.
  */
 class DeadlineIT {
-    private static final String LONG_BODY = "{\"prompt\": \"a\", \"model\": \"long\", \"max_tokens\": 60000,"
-            + " \"temperature\": 0, \"ignore_eos\": true}";
     private static final String[] KEY = {"X-API-Key", TestServer.KEY};
 
     @TempDir
@@ -48,7 +46,7 @@ class DeadlineIT {
     @Test
     void nonStreamGeneration_pastItsDeadline_endsWithLengthAndTheTextSoFar_andFreesTheSlot() {
         long start = System.nanoTime();
-        Http.Response r = http.post("/v1/inference", LONG_BODY, KEY);
+        Http.Response r = http.post("/v1/inference", TestServer.LONG_BODY, KEY);
         double seconds = (System.nanoTime() - start) / 1e9;
 
         assertEquals(200, r.status(), r.body());
@@ -65,7 +63,7 @@ class DeadlineIT {
     @Test
     void streamPastItsDeadline_endsWithADoneEventSayingSo() throws Exception {
         String done;
-        try (BufferedReader lines = http.openLines("/v1/inference/stream", LONG_BODY, KEY)) {
+        try (BufferedReader lines = http.openLines("/v1/inference/stream", TestServer.LONG_BODY, KEY)) {
             done = Http.lastDataLine(lines);
         }
 

@@ -96,8 +96,7 @@ class LifecycleIT {
         TestServer server = TestServer.start(dir, Map.of("CEREBRUM_SHUTDOWN_GRACE_SECONDS", "1"));
         Http http = server.http();
         HttpResponse<InputStream> r = http.open(http.request("/v1/inference/stream", KEY)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"a\", \"model\": \"long\", \"max_tokens\": 60000,"
-                        + " \"temperature\": 0, \"ignore_eos\": true}")).build());
+                .POST(HttpRequest.BodyPublishers.ofString(TestServer.LONG_BODY)).build());
         BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
         assertTrue(lines.readLine().startsWith("data: {\"token\""));
 

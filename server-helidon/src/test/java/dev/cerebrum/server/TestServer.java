@@ -45,6 +45,10 @@ final class TestServer implements AutoCloseable {
                 path: no-such-model.gguf
             """;
 
+    /** A generation on {@code long} that keeps its one slot busy for many seconds: 60000 tokens, end of sequence ignored. */
+    static final String LONG_BODY = "{\"prompt\": \"a\", \"model\": \"long\", \"max_tokens\": 60000,"
+            + " \"temperature\": 0, \"ignore_eos\": true}";
+
     final Path dir;
     final CerebrumServer server;
     final URI base;

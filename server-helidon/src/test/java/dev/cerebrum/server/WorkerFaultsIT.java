@@ -37,8 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class WorkerFaultsIT {
-    private static final String LONG_BODY = "{\"prompt\": \"a\", \"model\": \"long\", \"max_tokens\": 60000,"
-            + " \"temperature\": 0, \"ignore_eos\": true}";
     private static final String SHORT_BODY = "{\"prompt\": \"a\", \"model\": \"long\", \"max_tokens\": 3,"
             + " \"temperature\": 0}";
     private static final String UNLOADED = "the generation was cancelled: the model was unloaded";
@@ -227,7 +225,7 @@ class WorkerFaultsIT {
     void forcedUnload_ofARunningPlainRequest_is503NamingTheUnload() throws Exception {
         assertEquals(200, http.post("/v1/load/long", null, KEY).status());
         CompletableFuture<Http.Response> plain = CompletableFuture.supplyAsync(() -> http.post("/v1/inference",
-                LONG_BODY, KEY));
+                TestServer.LONG_BODY, KEY));
         Workers.await("the plain request generates", 10_000, () -> status().slotsBusy() == 1);
 
         Http.Response unload = http.post("/v1/unload/long?force=true", null, KEY);
@@ -248,7 +246,7 @@ class WorkerFaultsIT {
 
     /** Starts the long generation as a stream and returns its event lines once it holds the slot. */
     private BufferedReader startLongStream() {
-        BufferedReader lines = http.openLines("/v1/inference/stream", LONG_BODY, KEY);
+        BufferedReader lines = http.openLines("/v1/inference/stream", TestServer.LONG_BODY, KEY);
         open.add(lines);
         Workers.await("the long generation holds the slot", 30_000, () -> status().slotsBusy() == 1);
         return lines;

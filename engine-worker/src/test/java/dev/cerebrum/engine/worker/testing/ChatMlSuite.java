@@ -2,19 +2,10 @@ package dev.cerebrum.engine.worker.testing;
 
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.GenerationRequest;
-import dev.cerebrum.engine.InferenceEngine;
-import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.gguf.SuccessorModel;
 import dev.cerebrum.gguf.testing.TestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,8 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * parsed, and the answer ends at {@code <|im_end|>}, which is not the vocabulary's EOS. Every worker engine
  * passes it: the chat API depends on it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class ChatMlSuite extends EngineSuite {
+public abstract class ChatMlSuite extends OneModelSuite {
     /** One user message "hi", rendered with the model's ChatML template and the generation prompt. */
     static final String CHATML_PROMPT = "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n";
     /**
@@ -34,38 +24,27 @@ public abstract class ChatMlSuite extends EngineSuite {
      */
     static final int CHATML_PROMPT_TOKENS = 1 + 1 + 8 + 1 + 2 + 1 + 11;
 
-    private InferenceEngine engine;
-    private LoadedModel model;
-
-    @BeforeAll
-    void load(@TempDir Path workDir) {
-        engine = createEngine(workDir, Map.of());
-        model = engine.load(ModelSpec.of("chatml", TestModels.chatMl(), 1024, 1, 1));
-    }
-
-    @AfterAll
-    void unload() {
-        if (engine != null) {
-            engine.close();
-        }
+    @Override
+    protected ModelSpec suiteModel() {
+        return ModelSpec.of("chatml", TestModels.chatMl(), 1024, 1, 1);
     }
 
     @Test
     void chatMlPrompt_isAnsweredExactly_andStopsAtImEnd() throws Exception {
-        Events events = Events.readAll(model.generate(GenerationRequest.builder(CHATML_PROMPT).greedy()
+        Events events = Events.readAll(model().generate(GenerationRequest.builder(CHATML_PROMPT).greedy()
                 .maxTokens(100).build()));
 
         assertEquals(SuccessorModel.CHAT_ANSWER, events.text());
         assertEquals(FinishReason.STOP, events.finished.reason());
         assertEquals(26, events.finished.completionTokens());
         assertEquals(CHATML_PROMPT_TOKENS, events.finished.promptTokens());
-        assertEquals(CHATML_PROMPT_TOKENS, model.countTokens(CHATML_PROMPT));
+        assertEquals(CHATML_PROMPT_TOKENS, model().countTokens(CHATML_PROMPT));
     }
 
     @Test
     void specialTokenTextInAPrompt_becomesTheSpecialToken() throws Exception {
         // <|im_start|> as one token is followed by n; as plain text it would end with '>', followed by </s>
-        Events events = Events.readAll(model.generate(GenerationRequest.builder("<|im_start|>").greedy()
+        Events events = Events.readAll(model().generate(GenerationRequest.builder("<|im_start|>").greedy()
                 .maxTokens(100).build()));
 
         assertEquals(SuccessorModel.AFTER_IM_START, events.text());

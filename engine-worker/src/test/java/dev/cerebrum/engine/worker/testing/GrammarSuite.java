@@ -2,7 +2,6 @@ package dev.cerebrum.engine.worker.testing;
 
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.GenerationRequest;
-import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InvalidRequestException;
 import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.gguf.testing.TestModels;
@@ -12,13 +11,8 @@ import dev.cerebrum.grammar.JsonSchemaGrammars;
 import dev.cerebrum.grammar.testing.GrammarCorpus;
 import dev.cerebrum.grammar.testing.Recogniser;
 import dev.cerebrum.grammar.testing.WorstGrammars;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,24 +30,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * serving. The successor model continues "abc" with "defghijk", so a grammar's effect is visible. Every worker
  * engine passes it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class GrammarSuite extends EngineSuite {
+public abstract class GrammarSuite extends OneModelSuite {
     private static final int SLOTS = 2;
 
-    private InferenceEngine engine;
-    private WorkerModel model;
-
-    @BeforeAll
-    void load(@TempDir Path workDir) {
-        engine = createEngine(workDir, Map.of());
-        model = (WorkerModel) engine.load(ModelSpec.of("successor", TestModels.successor(), 512, 1, SLOTS));
+    private WorkerModel worker() {
+        return (WorkerModel) model();
     }
 
-    @AfterAll
-    void unload() {
-        if (engine != null) {
-            engine.close();
-        }
+    @Override
+    protected ModelSpec suiteModel() {
+        return ModelSpec.of("successor", TestModels.successor(), 512, 1, SLOTS);
     }
 
     private static GenerationRequest.Builder abc() {
@@ -61,19 +47,19 @@ public abstract class GrammarSuite extends EngineSuite {
     }
 
     private void assertWorkerStillServes(long pid) throws InterruptedException {
-        assertEquals(pid, model.pid(), "the worker was not replaced");
-        assertTrue(model.isAlive());
-        assertEquals("defghijk", Events.readAll(model.generate(abc().build())).text());
+        assertEquals(pid, worker().pid(), "the worker was not replaced");
+        assertTrue(model().isAlive());
+        assertEquals("defghijk", Events.readAll(model().generate(abc().build())).text());
     }
 
     @Test
     void everyValidGrammar_isAcceptedByTheRealEngine_andItsOutputMatchesIt() throws Exception {
-        long pid = model.pid();
+        long pid = worker().pid();
         Map<String, String> outcomes = new LinkedHashMap<>();
         List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
         for (Map.Entry<String, String> e : GrammarCorpus.valid().entrySet()) {
             Grammar grammar = Grammar.parse(e.getValue());
-            Events events = Events.readAll(model.generate(abc().maxTokens(24).grammar(e.getValue()).build()));
+            Events events = Events.readAll(model().generate(abc().maxTokens(24).grammar(e.getValue()).build()));
             outcomes.put(e.getKey(), events.finished.reason() + " " + events.text().replace("\n", "\\n"));
             checks.add(() -> assertNull(events.finished.error(), e.getKey()));
             if (events.finished.reason() == FinishReason.STOP) {
@@ -91,7 +77,7 @@ public abstract class GrammarSuite extends EngineSuite {
 
     @Test
     void malformedAndHostileGrammars_areRefusedBeforeTheWorker_whichKeepsServing() throws Exception {
-        long pid = model.pid();
+        long pid = worker().pid();
         List<GrammarCorpus.Refused> refused = new ArrayList<>(GrammarCorpus.malformed());
         refused.addAll(GrammarCorpus.hostile());
         List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
@@ -100,23 +86,23 @@ public abstract class GrammarSuite extends EngineSuite {
                 continue; // the request itself refuses these before the engine
             }
             InvalidRequestException e = assertThrows(InvalidRequestException.class,
-                    () -> model.generate(abc().grammar(r.text()).build()), r.name());
+                    () -> model().generate(abc().grammar(r.text()).build()), r.name());
             checks.add(() -> assertEquals("grammar", e.field(), r.name()));
             checks.add(() -> assertTrue(e.getMessage().startsWith("invalid grammar: ")
                     && e.getMessage().contains(r.message()), r.name() + ": " + e.getMessage()));
         }
         assertAll(checks);
-        assertEquals(0, model.slots().busy(), "no slot was taken");
+        assertEquals(0, model().slots().busy(), "no slot was taken");
         assertWorkerStillServes(pid);
     }
 
     @Test
     void worstAcceptedGrammars_compileAndRunInWellUnderASecond() throws Exception {
-        long pid = model.pid();
+        long pid = worker().pid();
         List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
         for (Map.Entry<String, String> e : WorstGrammars.all().entrySet()) {
             long start = System.nanoTime();
-            Events events = Events.readAll(model.generate(abc().maxTokens(8).grammar(e.getValue()).build()));
+            Events events = Events.readAll(model().generate(abc().maxTokens(8).grammar(e.getValue()).build()));
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.printf("worst accepted grammar (%s): %d ms for %d tokens, %s%n", e.getKey(), millis,
                     events.tokens.size(), Grammar.parse(e.getValue()).stats());
@@ -134,7 +120,7 @@ public abstract class GrammarSuite extends EngineSuite {
                 "required", List.of("name"));
         Grammar grammar = JsonSchemaGrammars.fromSchema(schema);
 
-        Events events = Events.readAll(model.generate(abc().maxTokens(200).grammar(grammar.text()).build()));
+        Events events = Events.readAll(model().generate(abc().maxTokens(200).grammar(grammar.text()).build()));
 
         System.out.println("schema output: " + events.text().replace("\n", "\\n"));
         assertEquals(FinishReason.STOP, events.finished.reason(), events.text());
@@ -146,7 +132,7 @@ public abstract class GrammarSuite extends EngineSuite {
     void jsonObjectGrammar_endsWithAnObject() throws Exception {
         Grammar grammar = JsonSchemaGrammars.jsonObject();
 
-        Events events = Events.readAll(model.generate(abc().maxTokens(64).grammar(grammar.text()).build()));
+        Events events = Events.readAll(model().generate(abc().maxTokens(64).grammar(grammar.text()).build()));
 
         assertNull(events.finished.error());
         assertTrue(events.text().startsWith("{"), events.text());
@@ -157,10 +143,10 @@ public abstract class GrammarSuite extends EngineSuite {
 
     @Test
     void grammarWithIgnoreEos_isRefused_becauseAFinishedGrammarWouldAbortTheWorker() throws Exception {
-        long pid = model.pid();
+        long pid = worker().pid();
 
         InvalidRequestException e = assertThrows(InvalidRequestException.class,
-                () -> model.generate(abc().ignoreEos(true).grammar("root ::= \"xyz\"").build()));
+                () -> model().generate(abc().ignoreEos(true).grammar("root ::= \"xyz\"").build()));
 
         assertEquals("ignore_eos", e.field());
         assertEquals("ignore_eos cannot be combined with a grammar", e.getMessage());

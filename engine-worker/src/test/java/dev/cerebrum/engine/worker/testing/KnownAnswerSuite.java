@@ -5,17 +5,11 @@ import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.Generation;
 import dev.cerebrum.engine.GenerationEvent;
 import dev.cerebrum.engine.GenerationRequest;
-import dev.cerebrum.engine.InferenceEngine;
 import dev.cerebrum.engine.InvalidRequestException;
-import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.SlotStatus;
 import dev.cerebrum.gguf.testing.TestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,14 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its greedy continuation of every letter is the next letter, and of "z" end of sequence. Every worker engine
  * passes it; an engine's test names the engine and may pick the successor model of another architecture.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class KnownAnswerSuite extends EngineSuite {
+public abstract class KnownAnswerSuite extends OneModelSuite {
     /** Four slots of 256 tokens. */
     private static final int CONTEXT = 1024;
     private static final int SLOTS = 4;
-
-    private InferenceEngine engine;
-    private LoadedModel model;
 
     /** The known-answer model; the llama successor unless the engine's test picks another architecture. */
     protected Path knownAnswerModel() {
@@ -65,17 +55,9 @@ public abstract class KnownAnswerSuite extends EngineSuite {
     /** The tokens {@code prompt} becomes with this model's vocabulary (BOS and a space prefix, or neither). */
     protected abstract int expectedPromptTokens(String prompt);
 
-    @BeforeAll
-    void load(@TempDir Path workDir) {
-        engine = createEngine(workDir, Map.of());
-        model = engine.load(ModelSpec.of("successor", knownAnswerModel(), CONTEXT, 1, SLOTS));
-    }
-
-    @AfterAll
-    void unload() {
-        if (engine != null) {
-            engine.close();
-        }
+    @Override
+    protected ModelSpec suiteModel() {
+        return ModelSpec.of("successor", knownAnswerModel(), CONTEXT, 1, SLOTS);
     }
 
     private static GenerationRequest.Builder greedy(String prompt) {
@@ -84,7 +66,7 @@ public abstract class KnownAnswerSuite extends EngineSuite {
 
     @Test
     void abc_streamsDefghijk_oneTokenEventEach_untilMaxTokens() throws Exception {
-        Events events = Events.readAll(model.generate(greedy("abc").maxTokens(8).build()));
+        Events events = Events.readAll(model().generate(greedy("abc").maxTokens(8).build()));
 
         assertEquals("defghijk", events.text());
         assertEquals(List.of("d", "e", "f", "g", "h", "i", "j", "k"),
@@ -97,7 +79,7 @@ public abstract class KnownAnswerSuite extends EngineSuite {
 
     @Test
     void maxTokensReached_endsWithLength() throws Exception {
-        Events events = Events.readAll(model.generate(greedy("mno").maxTokens(3).build()));
+        Events events = Events.readAll(model().generate(greedy("mno").maxTokens(3).build()));
 
         assertEquals("pqr", events.text());
         assertEquals(FinishReason.LENGTH, events.finished.reason());
@@ -106,7 +88,7 @@ public abstract class KnownAnswerSuite extends EngineSuite {
 
     @Test
     void endOfSequence_endsWithStop_andCountsOnlyTheTextTokens() throws Exception {
-        Events events = Events.readAll(model.generate(greedy("w").maxTokens(20).build()));
+        Events events = Events.readAll(model().generate(greedy("w").maxTokens(20).build()));
 
         assertEquals("xyz", events.text());
         assertEquals(FinishReason.STOP, events.finished.reason());
@@ -116,7 +98,7 @@ public abstract class KnownAnswerSuite extends EngineSuite {
     @Test
     void endOfSequenceAsTheLastAllowedToken_isStillStop() throws Exception {
         // "y" gives "z" and then end of sequence as the second token: the token limit and EOS coincide.
-        Events events = Events.readAll(model.generate(greedy("y").maxTokens(2).build()));
+        Events events = Events.readAll(model().generate(greedy("y").maxTokens(2).build()));
 
         assertEquals("z", events.text());
         assertEquals(FinishReason.STOP, events.finished.reason());
@@ -125,7 +107,7 @@ public abstract class KnownAnswerSuite extends EngineSuite {
 
     @Test
     void stopStringSpanningTokens_endsWithStop_andNoPartOfItIsSent() throws Exception {
-        Events events = Events.readAll(model.generate(greedy("abc").maxTokens(20).stop(List.of("fgh")).build()));
+        Events events = Events.readAll(model().generate(greedy("abc").maxTokens(20).stop(List.of("fgh")).build()));
 
         assertEquals("de", events.text());
         assertEquals(List.of("d", "e"), events.tokens.stream().map(GenerationEvent.Token::text).toList());
@@ -137,7 +119,7 @@ public abstract class KnownAnswerSuite extends EngineSuite {
     @Test
     void stopStringThatStartsToMatchAndDiverges_isHeldBackThenSent() throws Exception {
         // "fgx" matches "fg" then diverges at "h": "f" and "g" are held, then sent with "h".
-        Events events = Events.readAll(model.generate(greedy("abc").maxTokens(8).stop(List.of("fgx")).build()));
+        Events events = Events.readAll(model().generate(greedy("abc").maxTokens(8).stop(List.of("fgx")).build()));
 
         assertEquals("defghijk", events.text());
         assertEquals(FinishReason.LENGTH, events.finished.reason());
@@ -146,16 +128,16 @@ public abstract class KnownAnswerSuite extends EngineSuite {
 
     @Test
     void promptTokens_areCountedWithTheModelsOwnTokenizer() throws Exception {
-        assertEquals(expectedPromptTokens("abc"), model.countTokens("abc"));
-        assertEquals(expectedPromptTokens("w"), model.countTokens("w"));
+        assertEquals(expectedPromptTokens("abc"), model().countTokens("abc"));
+        assertEquals(expectedPromptTokens("w"), model().countTokens("w"));
 
-        Events events = Events.readAll(model.generate(greedy("abc").maxTokens(2).build()));
-        assertEquals(model.countTokens("abc"), events.finished.promptTokens());
+        Events events = Events.readAll(model().generate(greedy("abc").maxTokens(2).build()));
+        assertEquals(model().countTokens("abc"), events.finished.promptTokens());
     }
 
     @Test
     void timings_areMeasuredForEveryStage() throws Exception {
-        Events events = Events.readAll(model.generate(greedy("abc").maxTokens(8).build()));
+        Events events = Events.readAll(model().generate(greedy("abc").maxTokens(8).build()));
 
         var timings = events.finished.timings();
         assertTrue(timings.timeToFirstTokenMillis() > 0, timings.toString());
@@ -174,7 +156,7 @@ public abstract class KnownAnswerSuite extends EngineSuite {
         AtomicInteger maxBusy = new AtomicInteger();
         Thread sampler = Thread.ofPlatform().start(() -> {
             while (sampling.get()) {
-                maxBusy.accumulateAndGet(model.slots().busy(), Math::max);
+                maxBusy.accumulateAndGet(model().slots().busy(), Math::max);
                 Thread.onSpinWait();
             }
         });
@@ -187,7 +169,7 @@ public abstract class KnownAnswerSuite extends EngineSuite {
                 clients.add(pool.submit(() -> {
                     List<Events> mine = new ArrayList<>();
                     for (int i = client; i < prompts.size(); i += SLOTS) {
-                        mine.add(Events.readAll(model.generate(greedy(prompts.get(i)).maxTokens(8).build())));
+                        mine.add(Events.readAll(model().generate(greedy(prompts.get(i)).maxTokens(8).build())));
                     }
                     return mine;
                 }));
@@ -203,13 +185,13 @@ public abstract class KnownAnswerSuite extends EngineSuite {
             pool.shutdownNow();
         }
         assertTrue(maxBusy.get() > 0, "slots were seen busy");
-        assertTrue(maxBusy.get() <= SLOTS, "never more busy slots than the model has: " + maxBusy.get());
-        assertEquals(new SlotStatus(SLOTS, 0, 0, 0), model.slots());
+        assertTrue(maxBusy.get() <= SLOTS, "never more busy slots than the model() has: " + maxBusy.get());
+        assertEquals(new SlotStatus(SLOTS, 0, 0, 0), model().slots());
     }
 
     @Test
     void cancelMidStream_endsCancelledAtOnce_andFreesTheSlot() throws Exception {
-        Generation generation = model.generate(greedy("a").maxTokens(200).ignoreEos(true).build());
+        Generation generation = model().generate(greedy("a").maxTokens(200).ignoreEos(true).build());
         assertInstanceOf(GenerationEvent.Token.class, Events.next(generation));
 
         generation.cancel();
@@ -218,32 +200,32 @@ public abstract class KnownAnswerSuite extends EngineSuite {
         GenerationEvent.Finished finished = assertInstanceOf(GenerationEvent.Finished.class, last);
         assertEquals(FinishReason.CANCELLED, finished.reason());
         assertThrows(IllegalStateException.class, () -> generation.poll(Duration.ZERO));
-        awaitIdle(model);
-        Events after = Events.readAll(model.generate(greedy("abc").maxTokens(8).build()));
+        awaitIdle(model());
+        Events after = Events.readAll(model().generate(greedy("abc").maxTokens(8).build()));
         assertEquals("defghijk", after.text());
     }
 
     @Test
     void contextOverflow_isRefusedWithBothNumbers_beforeNativeCode() {
         String prompt = "abcdefghijklmnopqrstuvwxyz".repeat(10);
-        int tokens = model.countTokens(prompt);
+        int tokens = model().countTokens(prompt);
 
         ContextOverflowException e = assertThrows(ContextOverflowException.class,
-                () -> model.generate(greedy(prompt).maxTokens(8).build()));
+                () -> model().generate(greedy(prompt).maxTokens(8).build()));
 
         assertEquals(tokens, e.promptTokens());
         assertEquals(CONTEXT / SLOTS, e.contextTokens());
         assertTrue(e.getMessage().contains(Integer.toString(tokens))
                 && e.getMessage().contains(Integer.toString(CONTEXT / SLOTS)), e.getMessage());
-        assertEquals(new SlotStatus(SLOTS, 0, 0, 0), model.slots());
+        assertEquals(new SlotStatus(SLOTS, 0, 0, 0), model().slots());
     }
 
     @Test
     void promptThatAlmostFillsTheSlot_endsWithLengthWhenTheContextIsFull() throws Exception {
         // given a prompt that leaves 3 of the slot's 256 cells free
-        String prompt = promptOfTokens(model, CONTEXT / SLOTS - 3);
+        String prompt = promptOfTokens(model(), CONTEXT / SLOTS - 3);
 
-        Events events = Events.readAll(model.generate(greedy(prompt).maxTokens(100).ignoreEos(true).build()));
+        Events events = Events.readAll(model().generate(greedy(prompt).maxTokens(100).ignoreEos(true).build()));
 
         int expected = 3 + (samplesFromTheLastCell() ? 1 : 0);
         assertEquals(FinishReason.LENGTH, events.finished.reason());
@@ -254,14 +236,14 @@ public abstract class KnownAnswerSuite extends EngineSuite {
     @Test
     void grammarWithoutRootRule_isRefused() {
         InvalidRequestException e = assertThrows(InvalidRequestException.class,
-                () -> model.generate(greedy("abc").grammar("{\"type\": \"object\"}").build()));
+                () -> model().generate(greedy("abc").grammar("{\"type\": \"object\"}").build()));
         assertEquals("grammar", e.field());
     }
 
     @Test
     void grammar_changesTheOutput() throws Exception {
-        Events plain = Events.readAll(model.generate(greedy("abc").maxTokens(8).build()));
-        Events constrained = Events.readAll(model.generate(greedy("abc").maxTokens(8).grammar("root ::= \"xyz\"").build()));
+        Events plain = Events.readAll(model().generate(greedy("abc").maxTokens(8).build()));
+        Events constrained = Events.readAll(model().generate(greedy("abc").maxTokens(8).grammar("root ::= \"xyz\"").build()));
 
         assertEquals("defghijk", plain.text());
         assertEquals("xyz", constrained.text());

@@ -2,21 +2,13 @@ package dev.cerebrum.engine.worker.testing;
 
 import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.GenerationRequest;
-import dev.cerebrum.engine.InferenceEngine;
-import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.gguf.testing.TestModels;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,28 +18,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * after "c" in its four byte tokens, so "abc" continues "😀defg…" and a token limit can cut the
  * character. Every worker engine passes it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class MultiByteCharacterSuite extends EngineSuite {
+public abstract class MultiByteCharacterSuite extends OneModelSuite {
     private static final String GRIN = "\uD83D\uDE00";
 
-    private InferenceEngine engine;
-    private LoadedModel model;
-
-    @BeforeAll
-    void load(@TempDir Path workDir) {
-        engine = createEngine(workDir, Map.of());
-        model = engine.load(ModelSpec.of("emoji", TestModels.successorWithEmoji(), 1024, 1, 2));
-    }
-
-    @AfterAll
-    void unload() {
-        if (engine != null) {
-            engine.close();
-        }
+    @Override
+    protected ModelSpec suiteModel() {
+        return ModelSpec.of("emoji", TestModels.successorWithEmoji(), 1024, 1, 2);
     }
 
     private Events generate(int maxTokens, List<String> stop) throws InterruptedException {
-        return Events.readAll(model.generate(GenerationRequest.builder("abc").greedy().maxTokens(maxTokens).stop(stop)
+        return Events.readAll(model().generate(GenerationRequest.builder("abc").greedy().maxTokens(maxTokens).stop(stop)
                 .build()));
     }
 
