@@ -65,7 +65,7 @@ final class PeerBench {
         /** The raw loop instead of a server, or null. */
         final RawReference raw;
         final List<RunSample> single = new ArrayList<>();
-        final List<RunSample> probes = new ArrayList<>();
+        final List<PeerFigures.Probe> probes = new ArrayList<>();
         final List<ConcurrencyLevel> levels = new ArrayList<>();
         final List<PeerFigures.Interference> longPrompt = new ArrayList<>();
         final List<PeerFigures.Repeat> repeats = new ArrayList<>();
@@ -90,6 +90,15 @@ final class PeerBench {
         /** One stream of {@code tokens} tokens after {@code prompt}, timed by its consumer. */
         RunSample sample(String prompt, int tokens) throws IOException, InterruptedException {
             return raw != null ? raw.run(prompt, tokens) : client.stream(prompt, tokens).sample();
+        }
+
+        /** One run of the latency probe: one token after {@code prompt}. */
+        PeerFigures.Probe probe(String prompt) throws IOException, InterruptedException {
+            if (raw != null) {
+                return PeerFigures.Probe.unreported(raw.run(prompt, 1));
+            }
+            PeerClient.Run run = client.stream(prompt, 1);
+            return new PeerFigures.Probe(run.sample(), run.cachedTokens(), run.serverPromptMs());
         }
 
         /** Stops the raw loop's JVM or closes the client. */
@@ -281,7 +290,7 @@ final class PeerBench {
         log.println("Latency probe: " + o.probeRuns() + " runs, " + Options.PROBE_PROMPT_TOKENS + "-token prompt, 1 token");
         for (int i = 0; i < o.probeRuns(); i++) {
             String prompt = prompt(Options.PROBE_PROMPT_TOKENS);
-            each(all, i, "latency probe", lane -> lane.probes.add(lane.sample(prompt, 1)));
+            each(all, i, "latency probe", lane -> lane.probes.add(lane.probe(prompt)));
         }
         // The raw loop is measured on one stream only: its JVM is ended before the servers' other workloads.
         all.stream().filter(l -> l.raw != null).forEach(Lane::close);

@@ -57,10 +57,11 @@ final class PeerClient implements AutoCloseable {
      *
      * @param sample          the timings and counts
      * @param cachedTokens    prompt tokens the server took from its cache (-1 when it did not say)
+     * @param serverPromptMs  the server's own time for the prompt, up to the first token (NaN when it did not say)
      * @param startNanos      when the request was sent (nanoTime)
      * @param firstTokenNanos when its first token arrived (nanoTime)
      */
-    record Run(RunSample sample, int cachedTokens, long startNanos, long firstTokenNanos) {
+    record Run(RunSample sample, int cachedTokens, double serverPromptMs, long startNanos, long firstTokenNanos) {
     }
 
     /** One greedy stream of exactly {@code tokens} tokens, read to its end. */
@@ -98,7 +99,7 @@ final class PeerClient implements AutoCloseable {
                     case PeerProtocol.Event.Done d -> {
                         RunSample sample = clock.sample(d.promptTokens(), d.completionTokens(), d.finishReason(),
                                 Double.NaN);
-                        return new Run(sample, d.cachedTokens(), clock.startNanos(), clock.firstNanos());
+                        return new Run(sample, d.cachedTokens(), d.promptMs(), clock.startNanos(), clock.firstNanos());
                     }
                     case PeerProtocol.Event.Failed f -> throw new IOException(protocol.label() + ": " + f.message());
                     case PeerProtocol.Event.Other o -> { }

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param repeats      the repeated prompt with a changed last line, per repetition
  * @param error        the first failure, after which this server was not measured further; null when none
  */
-record PeerFigures(String server, List<RunSample> single, List<RunSample> probes, List<ConcurrencyLevel> levels,
+record PeerFigures(String server, List<RunSample> single, List<Probe> probes, List<ConcurrencyLevel> levels,
                    List<Interference> longPrompt, List<Repeat> repeats, String error) {
 
     PeerFigures {
@@ -23,6 +23,30 @@ record PeerFigures(String server, List<RunSample> single, List<RunSample> probes
         levels = List.copyOf(levels);
         longPrompt = List.copyOf(longPrompt);
         repeats = List.copyOf(repeats);
+    }
+
+    /**
+     * One run of the latency probe.
+     *
+     * @param sample         as the client saw it
+     * @param cachedTokens   prompt tokens the server took from its cache instead of processing (-1 when not said)
+     * @param serverPromptMs the server's own time for the prompt, up to the first token (NaN when not said)
+     */
+    record Probe(RunSample sample, int cachedTokens, double serverPromptMs) {
+        /** A run of a path that is no server: the raw loop says neither its cache nor its own time. */
+        static Probe unreported(RunSample sample) {
+            return new Probe(sample, -1, Double.NaN);
+        }
+
+        /** The time to first token outside the server's own prompt time: HTTP, queue and hand-offs. */
+        double overheadMs() {
+            return sample.ttftMs() - serverPromptMs;
+        }
+
+        /** The prompt tokens the server processed (NaN when it did not say what it took from its cache). */
+        double processedTokens() {
+            return cachedTokens < 0 ? Double.NaN : sample.promptTokens() - cachedTokens;
+        }
     }
 
     /**
@@ -70,7 +94,19 @@ record PeerFigures(String server, List<RunSample> single, List<RunSample> probes
     }
 
     Summary probeTtftMs() {
-        return Stats.summarize(probes.stream().map(RunSample::ttftMs).toList());
+        return Stats.summarize(probes.stream().map(p -> p.sample().ttftMs()).toList());
+    }
+
+    Summary probeServerPromptMs() {
+        return Stats.summarize(probes.stream().map(Probe::serverPromptMs).toList());
+    }
+
+    Summary probeOverheadMs() {
+        return Stats.summarize(probes.stream().map(Probe::overheadMs).toList());
+    }
+
+    Summary probeProcessedTokens() {
+        return Stats.summarize(probes.stream().map(Probe::processedTokens).toList());
     }
 
     Summary shortTtftMs() {

@@ -76,9 +76,12 @@ enum PeerProtocol {
          * @param promptTokens     prompt tokens as the server counted them (-1 when not said)
          * @param completionTokens tokens generated
          * @param cachedTokens     prompt tokens the server took from its cache instead of processing (-1 when not said)
+         * @param promptMs         the server's own time for the prompt, up to the first token (its
+         *                         {@code timings.prompt_ms}; NaN when not said)
          * @param finishReason     why it ended, in the server's words
          */
-        record Done(int promptTokens, int completionTokens, int cachedTokens, String finishReason) implements Event {
+        record Done(int promptTokens, int completionTokens, int cachedTokens, double promptMs, String finishReason)
+                implements Event {
         }
 
         /** The stream failed. */
@@ -107,7 +110,7 @@ enum PeerProtocol {
             case CEREBRUM -> {
                 if (Boolean.TRUE.equals(m.get("done"))) {
                     int completion = integer(m.get("completion_tokens"), integer(m.get("total_tokens"), -1));
-                    yield new Event.Done(integer(m.get("prompt_tokens"), -1), completion, cached(m),
+                    yield new Event.Done(integer(m.get("prompt_tokens"), -1), completion, cached(m), promptMs(m),
                             String.valueOf(m.get("finish_reason")));
                 }
                 yield m.get("total_tokens") != null ? new Event.Tokens(integer(m.get("total_tokens"), 0)) : new Event.Other();
@@ -117,7 +120,7 @@ enum PeerProtocol {
                 if (Boolean.TRUE.equals(m.get("stop"))) {
                     Object timings = m.get("timings");
                     int cached = timings instanceof Map<?, ?> t ? integer(t.get("cache_n"), -1) : -1;
-                    yield new Event.Done(integer(m.get("tokens_evaluated"), -1), predicted, cached,
+                    yield new Event.Done(integer(m.get("tokens_evaluated"), -1), predicted, cached, promptMs(m),
                             String.valueOf(m.get("stop_type")));
                 }
                 yield m.get("tokens") instanceof List<?> t && !t.isEmpty() ? new Event.Tokens(predicted) : new Event.Other();
@@ -135,6 +138,12 @@ enum PeerProtocol {
             }
         }
         return -1;
+    }
+
+    /** Both servers' last events say {@code timings.prompt_ms}: their time from taking the prompt to the first token. */
+    private static double promptMs(Map<String, Object> done) {
+        return done.get("timings") instanceof Map<?, ?> t && t.get("prompt_ms") instanceof Number n ? n.doubleValue()
+                : Double.NaN;
     }
 
     private static int integer(Object value, int otherwise) {

@@ -55,7 +55,13 @@ final class PeerRenderer {
                 .append(" (bursts for concurrency) after the same warm-up for each server: ").append(PeerBench.WARMUP_RUNS)
                 .append(" runs of ").append(PeerBench.WARMUP_TOKENS).append(" tokens, ").append(PeerBench.WARMUP_SHORT_REQUESTS)
                 .append(" short requests of one token, and ").append(PeerBench.WARMUP_BURSTS)
-                .append(" bursts at each concurrency level (--quick: one run of 8 tokens)\n\n");
+                .append(" bursts at each concurrency level (--quick: one run of 8 tokens)\n");
+        b.append("- The latency probe's overhead is each run's time to first token minus the server's own prompt time")
+                .append(" (`timings.prompt_ms` in the last event of both servers): what HTTP, the queue and the hand-offs")
+                .append(" add. The probe's prompts share at most their first ").append(PROBE_SHARED_TOKENS)
+                .append(" tokens with earlier prompts, but the servers may process different numbers of their tokens:")
+                .append(" llama-server keeps earlier prompts in a prompt cache in RAM (`--cache-ram`, by default 8 GiB)")
+                .append(" besides its slots, our server reuses what its slots hold\n\n");
 
         b.append("## Figures\n\n");
         b.append("| figure | ").append(r.ours().server()).append(" | llama-server | ratio |\n|---|---:|---:|---:|\n");
@@ -66,6 +72,10 @@ final class PeerRenderer {
         row(b, r, "single stream: decode tokens/s, " + o.tokens() + " tokens", PeerFigures::singleDecodeTps, 1);
         row(b, r, "latency probe: time to first token (ms), " + Options.PROBE_PROMPT_TOKENS + "-token prompt, 1 token",
                 PeerFigures::probeTtftMs, 1);
+        row(b, r, "… prompt tokens the server processed (the rest came from its cache)",
+                PeerFigures::probeProcessedTokens, 0);
+        row(b, r, "… the server's own prompt time, as it reports it (ms)", PeerFigures::probeServerPromptMs, 1);
+        row(b, r, "… time to first token outside it: the overhead (ms)", PeerFigures::probeOverheadMs, 1);
         for (int streams : o.concurrency()) {
             row(b, r, streams + (streams == 1 ? " stream" : " streams") + ": aggregate tokens/s",
                     f -> f.level(streams).map(ConcurrencyLevel::aggregate).orElse(Summary.EMPTY), 1);
@@ -155,6 +165,9 @@ final class PeerRenderer {
                     .append(" (the prebuilt natives' CPU variant chosen at run time against this build)\n");
         }
     }
+
+    /** BOS, a word boundary, the first letter and a boundary: what two probe prompts of one first letter share. */
+    private static final int PROBE_SHARED_TOKENS = 4;
 
     private static String signedMs(double ms) {
         return Double.isNaN(ms) ? "n/a" : (ms >= 0 ? "+" : "−") + fmt(Math.abs(ms), 2) + " ms";

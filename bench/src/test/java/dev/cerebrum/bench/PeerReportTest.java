@@ -33,7 +33,7 @@ class PeerReportTest {
 
     private static PeerFigures ours() {
         return new PeerFigures("ffm engine (Cerebrum)", List.of(run(400, 150), run(420, 152), run(410, 148)),
-                List.of(run(20, 0), run(22, 0)),
+                List.of(new PeerFigures.Probe(run(20, 0), 2, 14), new PeerFigures.Probe(run(22, 0), 2, 15)),
                 List.of(level(1, 100, 50), level(2, 170, 60, 70), level(4, 200, 80, 90, 100, 300)),
                 List.of(new PeerFigures.Interference(150, 1400, true), new PeerFigures.Interference(170, 1450, true)),
                 List.of(new PeerFigures.Repeat(1000, 60, 1001, 990), new PeerFigures.Repeat(1100, 88, 1001, 990)), null);
@@ -41,7 +41,7 @@ class PeerReportTest {
 
     private static PeerFigures peer() {
         return new PeerFigures("llama-server", List.of(run(405, 160), run(415, 160), run(425, 160)),
-                List.of(run(21, 0), run(21, 0)),
+                List.of(new PeerFigures.Probe(run(21, 0), 4, 18), new PeerFigures.Probe(run(21, 0), 4, 19)),
                 List.of(level(1, 110, 45), level(2, 180, 55, 65), level(4, 180, 70, 80, 90, 100)),
                 List.of(new PeerFigures.Interference(1200, 1300, false), new PeerFigures.Interference(1250, 1350, false)),
                 List.of(new PeerFigures.Repeat(1000, 150, 1001, 984), new PeerFigures.Repeat(1000, 150, 1001, 984)), null);
@@ -50,13 +50,13 @@ class PeerReportTest {
     /** The raw loop: decode at 155 tokens/s, between ours (150) and llama-server's (160). */
     private static PeerFigures raw() {
         return new PeerFigures(PeerBench.RAW_LANE, List.of(run(390, 155), run(395, 155), run(400, 155)),
-                List.of(run(12, 0), run(13, 0)), List.of(), List.of(), List.of(), null);
+                List.of(PeerFigures.Probe.unreported(run(12, 0)), PeerFigures.Probe.unreported(run(13, 0))), List.of(), List.of(), List.of(), null);
     }
 
     /** The raw loop on the prebuilt natives: 140 tokens/s. */
     private static PeerFigures rawPrebuilt() {
         return new PeerFigures(PeerBench.RAW_PREBUILT_LANE, List.of(run(390, 140), run(395, 140)),
-                List.of(run(12, 0)), List.of(), List.of(), List.of(), null);
+                List.of(PeerFigures.Probe.unreported(run(12, 0))), List.of(), List.of(), List.of(), null);
     }
 
     private static PeerReport report(PeerFigures peer) {
@@ -95,8 +95,9 @@ class PeerReportTest {
         // paired: 150/160, 152/160, 148/160 -> median 0.9375
         assertEquals("0.938 (150.0 vs 160.0; paired 0.938)", targets.get(5).measured());
         assertEquals(Boolean.TRUE, targets.get(6).met());
-        // the probe: 21 vs 21 ms
-        assertEquals(Boolean.TRUE, targets.get(7).met());
+        // the probe: 21 vs 21 ms to the first token, but outside the server's own prompt time 6.5 vs 2.5 ms
+        assertEquals("6.5 vs 2.5 (2.60×)", targets.get(7).measured());
+        assertEquals(Boolean.FALSE, targets.get(7).met());
         assertEquals(8, targets.size());
     }
 
@@ -124,6 +125,13 @@ class PeerReportTest {
         assertTrue(md.contains("| 4 streams: time to first token p50 / p99 (ms) | 95 / 300 | 85 / 100 | |"), md);
         assertTrue(md.contains("| … the short request's first token came before the long one's | 2 of 2 | 0 of 2 | |"), md);
         assertTrue(md.contains("| … prompt tokens of the second taken from the cache | 990, 990 of 1001 | 984, 984 of 1001 | |"), md);
+        // the probe: 512-token samples, 2 and 4 tokens from the cache; TTFT minus the server's own prompt time
+        assertTrue(md.contains("| … prompt tokens the server processed (the rest came from its cache) | 510 [510–510]"
+                + " | 508 [508–508] | 1.00× |"), md);
+        assertTrue(md.contains("| … the server's own prompt time, as it reports it (ms) | 14.5 [14.0–15.0] | 18.5 [18.0–19.0]"
+                + " | 0.78× |"), md);
+        assertTrue(md.contains("| … time to first token outside it: the overhead (ms) | 6.5 [6.0–7.0] | 2.5 [2.0–3.0]"
+                + " | 2.60× |"), md);
         assertTrue(md.contains("`llama-server -m m.gguf -t 2 -tb 2 -np 4 -c 9216`"), md);
         assertTrue(md.contains("| PASS |"), md);
         assertTrue(md.contains("| MISS |"), md);
