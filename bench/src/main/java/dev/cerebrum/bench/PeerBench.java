@@ -43,7 +43,7 @@ final class PeerBench {
     static final int WARMUP_RUNS = 3;
     static final int WARMUP_TOKENS = 256;
     /** Short requests (the latency probe's shape) per server in the warm-up: the per-request paths compile too. */
-    static final int WARMUP_SHORT_REQUESTS = 30;
+    static final int WARMUP_SHORT_REQUESTS = 100;
     /** Bursts per concurrency level and server in the warm-up: so do the paths of concurrent streams. */
     static final int WARMUP_BURSTS = 2;
 
