@@ -9,6 +9,9 @@ import static dev.cerebrum.bench.Targets.fmt;
 
 /** Renders a peer comparison as Markdown, which is also what the benchmark prints. */
 final class PeerRenderer {
+    /** BOS, a word boundary, the first letter and a boundary: what two probe prompts of one first letter share. */
+    private static final int PROBE_SHARED_TOKENS = 4;
+
     private PeerRenderer() {
     }
 
@@ -165,9 +168,6 @@ final class PeerRenderer {
                     .append(" (the prebuilt natives' CPU variant chosen at run time against this build)\n");
         }
     }
-
-    /** BOS, a word boundary, the first letter and a boundary: what two probe prompts of one first letter share. */
-    private static final int PROBE_SHARED_TOKENS = 4;
 
     private static String signedMs(double ms) {
         return Double.isNaN(ms) ? "n/a" : (ms >= 0 ? "+" : "−") + fmt(Math.abs(ms), 2) + " ms";

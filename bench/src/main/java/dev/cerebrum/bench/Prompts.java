@@ -6,9 +6,10 @@ import java.util.function.ToIntFunction;
 /**
  * Prompts for the random model's SentencePiece vocabulary. Its multi-letter pieces are letters only, so
  * in "q w e r" every letter and every word boundary is one token, whatever the letters: all prompts of
- * one length have the same token count. Each variant starts with its own two letters, so that
- * llama.cpp's prompt cache (which reuses the longest common prefix of a slot's last prompt) never
- * shortens a measured prompt.
+ * one length have the same token count. Each variant starts with its own two letters, so that a
+ * prompt cache (which reuses the longest common prefix with an earlier prompt) never shortens a
+ * measured prompt by more than its first four tokens: BOS, a word boundary, the first letter and a
+ * boundary.
  */
 final class Prompts {
     /** Variants 0..675 have distinct first two letters. */
