@@ -100,11 +100,6 @@ public sealed interface WorkerMessage {
                 throw new IllegalArgumentException("cached tokens cannot be negative: " + cachedTokens);
             }
         }
-
-        /** An end with no cached prompt tokens. */
-        public End(int generationId, Outcome outcome, int completionTokens, String message) {
-            this(generationId, outcome, completionTokens, message, 0);
-        }
     }
 
     /** Why a generation ended. */

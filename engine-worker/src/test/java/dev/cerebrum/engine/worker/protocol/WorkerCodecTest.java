@@ -63,11 +63,11 @@ class WorkerCodecTest {
                 new Piece(7, "héllo 😀 \u0000 \n", 3),
                 new Piece(Integer.MAX_VALUE, "", 0),
                 new Progress(7),
-                new End(7, Outcome.STOP, 3, ""),
-                new End(8, Outcome.LENGTH, 512, ""),
-                new End(9, Outcome.CONTEXT_FULL, 3, ""),
-                new End(10, Outcome.CANCELLED, 0, ""),
-                new End(11, Outcome.FAILED, 1, "native error"),
+                new End(7, Outcome.STOP, 3, "", 0),
+                new End(8, Outcome.LENGTH, 512, "", 0),
+                new End(9, Outcome.CONTEXT_FULL, 3, "", 0),
+                new End(10, Outcome.CANCELLED, 0, "", 0),
+                new End(11, Outcome.FAILED, 1, "native error", 0),
                 new Counted(12, 5),
                 new CountFailed(13, "the prompt could not be tokenized"),
                 new Pong(Long.MAX_VALUE),
@@ -143,7 +143,7 @@ class WorkerCodecTest {
     @Test
     void unknownTypeAndInvalidValues_areRefused() {
         assertRefused(new byte[]{99}, "unknown message type 99");
-        byte[] end = WorkerCodec.encode(new End(1, Outcome.STOP, 0, ""));
+        byte[] end = WorkerCodec.encode(new End(1, Outcome.STOP, 0, "", 0));
         end[5] = 9; // the outcome
         assertRefused(end, "invalid Outcome 9");
         byte[] generate = WorkerCodec.encode(new Generate(1, "a", 1, 0, 1, 0, 0, 1, List.of(), null, null, false));
