@@ -179,8 +179,8 @@ public record ModelStatus(String name, ModelState state, boolean available, Stri
         /** The status. */
         public ModelStatus build() {
             return new ModelStatus(name, state, available, reason, contextSize, parallel, threads, slotsBusy, inFlight,
-                    queued, prefilling, decoding, inferenceCount, promptTokens, completionTokens, cachedTokens, lastUsed, loadedAt, loadDuration,
-                    estimateBytes, rssBytes, pinned, idleUnloadMinutes);
+                    queued, prefilling, decoding, inferenceCount, promptTokens, completionTokens, cachedTokens, lastUsed,
+                    loadedAt, loadDuration, estimateBytes, rssBytes, pinned, idleUnloadMinutes);
         }
     }
 }

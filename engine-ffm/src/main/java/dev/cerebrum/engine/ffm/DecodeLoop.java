@@ -7,6 +7,7 @@ import dev.cerebrum.engine.NoFreeSlotException;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -223,7 +224,7 @@ final class DecodeLoop implements Runnable {
             cachedLength[slot] = 0;
             cachedTokens[slot] = null;
             s.slot = slot;
-            s.tokens = java.util.Arrays.copyOf(s.prompt, slotContext);
+            s.tokens = Arrays.copyOf(s.prompt, slotContext);
             s.cached = reuse;
             s.reused = reuse;
             s.promptProcessed(reuse);
