@@ -21,10 +21,11 @@ MSG
     exit 64
 fi
 
-# OSHI loads its native helper through JNA (module com.sun.jna); JDK 22+ warns about that unless it is allowed.
+# OSHI loads its native helper through JNA (module com.sun.jna), and models on the ffm-inprocess engine call
+# llama.cpp from the server (module dev.cerebrum.engine.ffm); JDK 22+ warns about that unless it is allowed.
 native=""
 major="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${JAVA_HOME:-/opt/java}/release" 2>/dev/null || true)"
-if [ -n "$major" ] && [ "$major" -ge 22 ]; then native="--enable-native-access=com.sun.jna"; fi
+if [ -n "$major" ] && [ "$major" -ge 22 ]; then native="--enable-native-access=com.sun.jna,dev.cerebrum.engine.ffm"; fi
 
 # The server runs on the module path, as the launcher runs it; model workers follow (see engine-worker).
 # shellcheck disable=SC2086 # CEREBRUM_JAVA_OPTS holds several options

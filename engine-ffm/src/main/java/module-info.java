@@ -1,7 +1,8 @@
 /**
- * The engine on the current llama.cpp C API, called through the Java FFM API ({@code java.lang.foreign}), named
- * {@code ffm}: each loaded model runs in its own worker process. It exports the in-process generation core (what
- * a worker runs, and what the benchmark's raw reference uses); the engine itself is found with ServiceLoader.
+ * The engines on the current llama.cpp C API, called through the Java FFM API ({@code java.lang.foreign}):
+ * {@code ffm}, where each loaded model runs in its own worker process, and {@code ffm-inprocess}, where it runs in
+ * the server's process. It exports the generation core (what a worker runs, and what the benchmark's raw
+ * reference uses); the engines themselves are found with ServiceLoader.
  */
 module dev.cerebrum.engine.ffm {
     requires transitive dev.cerebrum.engine.api;
@@ -11,5 +12,5 @@ module dev.cerebrum.engine.ffm {
     exports dev.cerebrum.engine.ffm;
 
     provides dev.cerebrum.engine.spi.InferenceEngineProvider
-            with dev.cerebrum.engine.ffm.FfmEngineProvider;
+            with dev.cerebrum.engine.ffm.FfmEngineProvider, dev.cerebrum.engine.ffm.InProcessEngineProvider;
 }

@@ -32,10 +32,12 @@ import static dev.cerebrum.bench.Options.value;
  *                      there is no shared build beside llama-server)
  * @param llamaServer   a llama-server binary to use instead of the one the build script makes, or null
  * @param quick         a smoke run: shorter prompts, fewer runs
+ * @param engine        the engine of our server's model: {@code ffm} or {@code ffm-inprocess}
  */
 record PeerOptions(int threads, int slots, int tokens, int repetitions, int promptTokens, List<Integer> concurrency,
                    int streamPrompt, int longPrompt, int repeatPrompt, int probeRuns, Path outDir, Path model,
-                   boolean modelGiven, NativesChoice nativesChoice, Path natives, Path llamaServer, boolean quick) {
+                   boolean modelGiven, NativesChoice nativesChoice, Path natives, Path llamaServer, boolean quick,
+                   String engine) {
 
     /** Which llama.cpp libraries the ffm engine (our server and the raw loop) runs on. */
     enum NativesChoice {
@@ -46,6 +48,9 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
         /** A folder given with {@code --natives DIR}. */
         GIVEN
     }
+
+    /** The engines our server can run the model on here: the two on the current llama.cpp. */
+    static final List<String> ENGINES = List.of("ffm", "ffm-inprocess");
 
     /** The flag that selects the peer comparison. */
     static final String FLAG = "--peer";
@@ -92,6 +97,8 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
               --natives prebuilt   ... on the prebuilt natives: CEREBRUM_LLAMA_NATIVES_DIR, else the cache
                                    engine-ffm/natives/fetch-natives.sh fills
               --natives DIR        ... on the llama.cpp libraries in DIR
+              --engine NAME        the engine of our server's model: ffm (worker processes, the default) or
+                                   ffm-inprocess (in the server's process)
               --llama-server FILE  this llama-server binary instead of building one
               --quick              smoke run: --reps 1 --prompt-tokens 128 --long-prompt 512 --repeat-prompt 256
                                    --probe-runs 3 --tokens 16 (options after it still apply)
@@ -111,6 +118,9 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
         positive("--probe-runs", probeRuns, 1);
         if (concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c < 1 || c > 64)) {
             throw new IllegalArgumentException("--concurrency must list stream counts from 1 to 64");
+        }
+        if (!ENGINES.contains(engine)) {
+            throw new IllegalArgumentException("--engine must be one of " + String.join(", ", ENGINES));
         }
         if (slots < 2) {
             throw new IllegalArgumentException("--slots must be at least 2: the long-prompt figure needs two slots");
@@ -133,6 +143,7 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
         Path out = Path.of("bench-results");
         Path model = null;
         Path llamaServer = null;
+        String engine = "ffm";
         Path prebuilt = Options.defaultNatives();
         Path natives = prebuilt;
         NativesChoice nativesChoice = NativesChoice.SAME_AS_PEER;
@@ -170,13 +181,14 @@ record PeerOptions(int threads, int slots, int tokens, int repetitions, int prom
                     }
                 }
                 case "--llama-server" -> llamaServer = Path.of(value(args, ++i, a));
+                case "--engine" -> engine = value(args, ++i, a);
                 default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --peer --help)");
             }
         }
         return new PeerOptions(threads, slots, tokens, reps, promptTokens, concurrency, streamPrompt, longPrompt,
                 repeatPrompt, probeRuns, out, model != null ? model : out.resolve("models").resolve(MODEL_FILE_NAME),
                 model != null, nativesChoice, natives.toAbsolutePath().normalize(),
-                llamaServer != null ? llamaServer.toAbsolutePath().normalize() : null, quick);
+                llamaServer != null ? llamaServer.toAbsolutePath().normalize() : null, quick, engine);
     }
 
     /** Total context of both servers: every slot holds the longest prompt, the tokens and a margin. */

@@ -18,7 +18,7 @@ final class PeerRenderer {
     static String markdown(PeerReport r) {
         PeerOptions o = r.options();
         StringBuilder b = new StringBuilder();
-        b.append("# Peer comparison: the ffm engine over HTTP and llama-server\n\n");
+        b.append("# Peer comparison: the ").append(o.engine()).append(" engine over HTTP and llama-server\n\n");
         b.append("Run ").append(r.startedAt()).append(", total run time ").append(ReportRenderer.duration(r.totalSeconds()))
                 .append(o.quick() ? " (**--quick** smoke run: figures are indicative only)" : "").append(".\n\n");
 
@@ -40,8 +40,10 @@ final class PeerRenderer {
                 .append(" 0, repeat penalty 1), end of sequence ignored, a fixed token count. Time to first token runs")
                 .append(" from sending the request to the first token's event; prompt tokens/s is the prompt over that")
                 .append(" time; decode tokens/s counts the tokens after the first\n");
-        b.append("- Cerebrum: the ffm engine, registry entry `ctx_size: ").append(o.context()).append("`, `threads: ")
-                .append(o.threads()).append("`, `parallel: ").append(o.slots())
+        b.append("- Cerebrum: the ").append(o.engine()).append(" engine (")
+                .append(o.engine().equals("ffm") ? "each model in a worker process" : "models in the server's process")
+                .append("), registry entry `ctx_size: ").append(o.context()).append("`, `threads: ")
+                .append(o.threads()).append("`, `parallel: ").append(o.slots()).append("`, `engine: ").append(o.engine())
                 .append("`, the other settings default but `MAX_CPU_PERCENT=100` (llama-server beside it is other")
                 .append(" load by design, which must not make it refuse work); `POST /v1/inference/stream`\n");
         b.append("- The ffm engine (our server and the raw loop) ran on ").append(r.natives().describe()).append('\n');

@@ -29,6 +29,14 @@ class PeerOptionsTest {
         assertFalse(o.modelGiven());
         assertNull(o.llamaServer());
         assertEquals(PeerOptions.NativesChoice.SAME_AS_PEER, o.nativesChoice());
+        assertEquals("ffm", o.engine());
+    }
+
+    @Test
+    void engine_isTheWorkerEngineByDefault_orTheInProcessOneOnRequest() {
+        assertEquals("ffm-inprocess", PeerOptions.parse(List.of("--peer", "--engine", "ffm-inprocess")).engine());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PeerOptions.parse(List.of("--peer", "--engine",
+                "llamacpp"))).getMessage().contains("--engine must be one of ffm, ffm-inprocess"));
     }
 
     @Test

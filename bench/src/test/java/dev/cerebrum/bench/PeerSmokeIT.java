@@ -60,10 +60,12 @@ class PeerSmokeIT {
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void withoutLlamaServer_thePeerIsSkippedWithItsReason_andOurServerIsMeasured(@TempDir Path dir) throws Exception {
+    void withoutLlamaServer_thePeerIsSkippedWithItsReason_andOurServerIsMeasured_onTheInProcessEngine(@TempDir Path dir) throws Exception {
         requireTheFfmLibraries();
-        String report = run(dir, "--llama-server", dir.resolve("no-such-llama-server").toString());
+        String report = run(dir, "--llama-server", dir.resolve("no-such-llama-server").toString(),
+                "--engine", "ffm-inprocess");
 
+        assertTrue(report.contains("- Cerebrum: the ffm-inprocess engine (models in the server's process)"), report);
         assertTrue(report.contains("- llama-server: **skipped**: --llama-server " + dir.resolve("no-such-llama-server")
                 + " is not an executable file"), report);
         // the single stream generated its 8 tokens: a decode rate, and the repeated prompt's two first tokens

@@ -160,9 +160,11 @@ public final class SettingsTable {
     /** The inference engine. */
     public static final Setting.Text ENGINE = text("CEREBRUM_ENGINE", "ffm", Group.ENGINE, Use.SERVER,
             "the default engine, for models whose registry entry names none (`engine:`): `ffm`, the current"
-                    + " llama.cpp through FFM (Qwen3, gpt-oss, GLM-4.x ...), or `llamacpp`, java-llama.cpp with"
-                    + " llama.cpp b4916 (March 2025). Without the ffm engine's libraries the server serves with"
-                    + " `llamacpp` and logs which models need `ffm`");
+                    + " llama.cpp through FFM (Qwen3, gpt-oss, GLM-4.x ...), each model in a worker process;"
+                    + " `ffm-inprocess`, the same in the server's own process (less work per token, but a crash in"
+                    + " llama.cpp ends the server); or `llamacpp`, java-llama.cpp with llama.cpp b4916 (March 2025)."
+                    + " Without the ffm engine's libraries the server serves with `llamacpp` and logs which models"
+                    + " need `ffm`");
     /** The folder of the ffm engine's llama.cpp libraries. */
     public static final Setting.Text LLAMA_NATIVES_DIR = new Setting.Text(new About("CEREBRUM_LLAMA_NATIVES_DIR",
             Group.ENGINE, Use.SHARED, false, "the folder of the ffm engine's llama.cpp libraries; unset = the cache"

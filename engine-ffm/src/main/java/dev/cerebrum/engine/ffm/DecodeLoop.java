@@ -8,6 +8,7 @@ import dev.cerebrum.engine.NoFreeSlotException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,10 +21,12 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * The one thread that decodes: continuous batching over the slots. Each step
  * <ol>
  *   <li>ends what was cancelled and puts newly submitted generations on their slots;</li>
- *   <li>puts into one {@code llama_batch} the next token of every decoding generation, plus one chunk of the
- *       prompt of the generation still prefilling with the least of its prompt left (the oldest of equals),
- *       sized by the {@link ChunkPolicy}: a short request that arrives during a long prompt gets its first
- *       token after one more chunk of the long one, not after all of it;</li>
+ *   <li>puts into one {@code llama_batch} the next token of every decoding generation, plus prompt tokens of the
+ *       generations still prefilling, at most one chunk in all, sized by the {@link ChunkPolicy}. The chunk goes
+ *       to the prompts with the fewest tokens left first (the oldest of equals), whole prompts only once one
+ *       completes in the step: prompts that arrive together start together when they fit, and a short request
+ *       that arrives during a long prompt gets its first token after at most one more chunk of the long one,
+ *       in a step of its own, not after all of it;</li>
  *   <li>runs {@code llama_decode} once, then samples one token for every generation that has an output.</li>
  * </ol>
  * A cancel is therefore seen before the next step: within one chunk of a prompt, within one token of a
@@ -41,6 +44,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 final class DecodeLoop implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(GenerationCore.class.getName());
+    /** The prompt with the fewest tokens left first; of equals, the one that got its slot first. */
+    private static final Comparator<Sequence> FEWEST_PROMPT_TOKENS_LEFT = Comparator
+            .<Sequence>comparingInt(s -> s.prompt.length - s.promptProcessed())
+            .thenComparingLong(s -> s.startedNanos);
 
     private final NativeModel model;
     private final CoreConfig config;
@@ -59,6 +66,8 @@ final class DecodeLoop implements Runnable {
     private final int[] cachedLength;
     private final List<Sequence> prefilling = new ArrayList<>();
     private final List<Sequence> outputs = new ArrayList<>();
+    /** The prefilling sequences that have a chunk in the current step. */
+    private final List<Sequence> chunked = new ArrayList<>();
     private MemorySegment pieceSegment;
     private byte[] pieceBytes;
 
@@ -140,6 +149,11 @@ final class DecodeLoop implements Runnable {
                     : new SlotState(i, s.phase(), s.promptTokens(), s.promptProcessed(), s.sampled()));
         }
         return new CoreStatus(states);
+    }
+
+    /** Slots taken: running generations plus those submitted and not yet on their slot. */
+    int taken() {
+        return taken.get();
     }
 
     /** Decode steps run so far. */
@@ -245,17 +259,6 @@ final class DecodeLoop implements Runnable {
         return i;
     }
 
-    /** The prefilling sequence with the fewest prompt tokens left, the earliest submitted of equals; or null. */
-    private Sequence leastPromptLeft() {
-        Sequence least = null;
-        for (Sequence s : prefilling) {
-            if (least == null || s.prompt.length - s.promptProcessed() < least.prompt.length - least.promptProcessed()) {
-                least = s;
-            }
-        }
-        return least;
-    }
-
     private void step() {
         batch.clear();
         outputs.clear();
@@ -267,26 +270,12 @@ final class DecodeLoop implements Runnable {
                 outputs.add(s);
             }
         }
-        Sequence chunked = leastPromptLeft();
-        if (chunked != null) {
-            int start = chunked.promptProcessed();
-            int n = Math.min(Math.min(chunks.chunk(outputs.size()), batch.capacity() - batch.size()),
-                    chunked.prompt.length - start);
-            for (int k = 0; k < n; k++) {
-                int at = start + k;
-                boolean last = at == chunked.prompt.length - 1;
-                int index = batch.add(chunked.prompt[at], at, chunked.slot, last);
-                if (last) {
-                    chunked.outputIndex = index;
-                }
-            }
-            chunked.chunkEnd = start + n;
-        }
+        int chunkTokens = addPromptChunks(Math.min(chunks.chunk(outputs.size()), batch.capacity() - batch.size()));
 
         long stepStart = System.nanoTime();
         int result = model.decode(batch);
-        if (chunked != null) {
-            chunks.measured(chunked.chunkEnd - chunked.promptProcessed(), outputs.size(), System.nanoTime() - stepStart);
+        if (chunkTokens > 0) {
+            chunks.measured(chunkTokens, outputs.size(), System.nanoTime() - stepStart);
         }
         steps++;
         if (result != 0) {
@@ -295,23 +284,23 @@ final class DecodeLoop implements Runnable {
             for (Sequence s : outputs) {
                 end(s, FinishReason.ERROR, error);
             }
-            if (chunked != null) {
-                end(chunked, FinishReason.ERROR, error);
+            for (Sequence p : chunked) {
+                end(p, FinishReason.ERROR, error);
             }
             return;
         }
         for (Sequence s : outputs) {
             s.cached++;
         }
-        if (chunked != null) {
-            chunked.cached = chunked.chunkEnd;
-            chunked.promptProcessed(chunked.chunkEnd);
+        for (Sequence p : chunked) {
+            p.cached = p.chunkEnd;
+            p.promptProcessed(p.chunkEnd);
             prefillChunks++;
-            if (!chunked.prefilling()) {
-                prefilling.remove(chunked);
-                outputs.add(chunked);
+            if (!p.prefilling()) {
+                prefilling.remove(p);
+                outputs.add(p);
             } else {
-                chunked.promptChunk();
+                p.promptChunk();
             }
         }
         for (Sequence s : outputs) {
@@ -319,6 +308,42 @@ final class DecodeLoop implements Runnable {
             s.outputIndex = -1;
             accept(s, token);
         }
+    }
+
+    /**
+     * Puts up to {@code budget} prompt tokens of the prefilling sequences into the batch, the fewest left first, and
+     * those sequences into {@link #chunked}; returns the tokens put.
+     */
+    private int addPromptChunks(int budget) {
+        chunked.clear();
+        chunked.addAll(prefilling);
+        chunked.sort(FEWEST_PROMPT_TOKENS_LEFT);
+        int chunkTokens = 0;
+        boolean completing = false;
+        for (int i = 0; i < chunked.size(); i++) {
+            Sequence p = chunked.get(i);
+            int start = p.promptProcessed();
+            int left = p.prompt.length - start;
+            // A part of a longer prompt never rides along with one that completes: it would delay that first token.
+            if (budget == 0 || left > budget && completing) {
+                chunked.subList(i, chunked.size()).clear();
+                break;
+            }
+            int n = Math.min(budget, left);
+            completing |= n == left;
+            for (int k = 0; k < n; k++) {
+                int at = start + k;
+                boolean last = at == p.prompt.length - 1;
+                int index = batch.add(p.prompt[at], at, p.slot, last);
+                if (last) {
+                    p.outputIndex = index;
+                }
+            }
+            p.chunkEnd = start + n;
+            budget -= n;
+            chunkTokens += n;
+        }
+        return chunkTokens;
     }
 
     /** One sampled token: end of generation, text (held back as stop strings and UTF-8 need), or a limit. */

@@ -36,19 +36,30 @@ final class FfmEngine implements InferenceEngine {
 
     FfmEngine(EngineOptions options, String version) {
         this.version = version;
+        this.natives = nativesFolder(options, FfmEngineProvider.NAME);
+        // The worker needs engine-api's request type besides its own jar and engine-worker's.
+        this.workers = new WorkerSupervisor(FfmEngineProvider.NAME, options,
+                new WorkerCommand(FfmWorkerMain.class, List.of(GenerationRequest.class), tempDir -> List.of()));
+    }
+
+    /**
+     * The folder of the llama.cpp libraries the options name ({@code llama-natives}), else the pinned cache.
+     *
+     * @throws EngineUnavailableException for engine {@code engine} when the folder holds no libllama, saying how
+     *                                    to get the libraries
+     */
+    static Path nativesFolder(EngineOptions options, String engine) {
         String given = options.properties().get(EngineProperties.LLAMA_NATIVES);
-        this.natives = (given == null || given.isBlank() ? NativesPin.get().defaultFolder() : Path.of(given))
+        Path natives = (given == null || given.isBlank() ? NativesPin.get().defaultFolder() : Path.of(given))
                 .toAbsolutePath().normalize();
         if (!LlamaLibrary.present(natives)) {
-            throw new EngineUnavailableException(FfmEngineProvider.NAME, "the llama.cpp libraries of the "
-                    + FfmEngineProvider.NAME + " engine (" + NativesPin.get().describe() + ") are not installed",
+            throw new EngineUnavailableException(engine, "the llama.cpp libraries of the "
+                    + engine + " engine (" + NativesPin.get().describe() + ") are not installed",
                     "the folder " + natives + " holds no libllama.so; fetch the pinned libraries with"
                             + " engine-ffm/natives/fetch-natives.sh (it needs npm: sudo apt-get install -y npm),"
                             + " or point the engine at a folder that has them (CEREBRUM_LLAMA_NATIVES_DIR)");
         }
-        // The worker needs engine-api's request type besides its own jar and engine-worker's.
-        this.workers = new WorkerSupervisor(FfmEngineProvider.NAME, options,
-                new WorkerCommand(FfmWorkerMain.class, List.of(GenerationRequest.class), tempDir -> List.of()));
+        return natives;
     }
 
     @Override

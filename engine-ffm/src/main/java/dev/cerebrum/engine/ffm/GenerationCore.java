@@ -2,11 +2,15 @@ package dev.cerebrum.engine.ffm;
 
 import dev.cerebrum.engine.ContextOverflowException;
 import dev.cerebrum.engine.EngineFailureException;
+import dev.cerebrum.engine.GenerationEvent;
 import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.InvalidRequestException;
 
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -20,6 +24,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link EventSink}.
  */
 public final class GenerationCore implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(GenerationCore.class.getName());
 
     private final CoreConfig config;
     private final NativeModel model;
@@ -88,6 +94,26 @@ public final class GenerationCore implements AutoCloseable {
         }
     }
 
+    /**
+     * Generates one token on the decode thread: pages the weights in and starts the thread pool of the thread
+     * that decodes every request, so that the first request pays for neither. Returns false when it failed or did
+     * not finish within {@code limit}.
+     */
+    public boolean warmUp(Duration limit) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        try {
+            submit(GenerationRequest.builder("a").greedy().maxTokens(1).build(), event -> {
+                if (event instanceof GenerationEvent.Finished) {
+                    done.countDown();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "the warm-up could not start", e);
+            return false;
+        }
+        return done.await(limit.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     private void requireAlive() {
         if (closed || !loop.alive()) {
             throw new EngineFailureException("the model is not loaded any more");
@@ -104,6 +130,11 @@ public final class GenerationCore implements AutoCloseable {
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /** Slots taken now: generations running, and those submitted and not yet on their slot. */
+    public int slotsTaken() {
+        return loop.taken();
     }
 
     /** The phase of every slot, now. */

@@ -10,12 +10,16 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -209,6 +213,47 @@ class SchedulingIT {
             longOne.finished();
             assertEquals("def", shortOne.text());
             assertTrue(shortFirstToken.get() < longFirstToken.get(), "the short prompt waited for the long one");
+        }
+    }
+
+    @Test
+    void promptsArrivingTogether_startInOneStep_withoutAPartOfALongPromptBesideThem() {
+        // given a long prompt being processed, 64 tokens per step
+        try (GenerationCore core = Cores.successor(Architecture.LLAMA, 16384, 4, 64)) {
+            List<String> prompts = List.of("abc", "ghi", "mno");
+            Set<Long> longChunkSteps = ConcurrentHashMap.newKeySet();
+            Map<String, Long> firstTokenStep = new ConcurrentHashMap<>();
+            List<Collector> shorts = new ArrayList<>();
+            Collector longOne = new Collector() {
+                @Override
+                public void onPromptChunk(int processed, int total) {
+                    longChunkSteps.add(core.loop().steps());
+                    if (shorts.isEmpty()) {
+                        // when three short prompts arrive at once (on the decode thread: before its next step)
+                        for (String p : prompts) {
+                            Collector c = new Collector() {
+                                @Override
+                                public void onEvent(GenerationEvent event) {
+                                    super.onEvent(event);
+                                    firstTokenStep.putIfAbsent(p, core.loop().steps());
+                                }
+                            };
+                            shorts.add(c);
+                            core.submit(Cores.greedy(p, 3).build(), c);
+                        }
+                    }
+                }
+            };
+            core.submit(Cores.greedy("ab".repeat(1900), 1).build(), longOne);
+            longOne.finished();
+
+            // then all three get their first token in the same step, one without a chunk of the long prompt, and
+            // each answers as it does alone
+            assertEquals(List.of("def", "jkl", "pqr"), shorts.stream().map(Collector::text).toList());
+            assertEquals(1, Set.copyOf(firstTokenStep.values()).size(), "first tokens in steps " + firstTokenStep);
+            long shared = firstTokenStep.get("abc");
+            assertFalse(longChunkSteps.contains(shared), "a chunk of the long prompt rode along in step " + shared);
+            assertTrue(longChunkSteps.contains(shared + 1), "the long prompt went on in the next step");
         }
     }
 

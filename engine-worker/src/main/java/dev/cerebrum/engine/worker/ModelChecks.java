@@ -1,14 +1,18 @@
 package dev.cerebrum.engine.worker;
 
+import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.InferenceEngine;
+import dev.cerebrum.engine.InvalidRequestException;
 import dev.cerebrum.engine.InvalidModelException;
 import dev.cerebrum.engine.ModelInfo;
 import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.UnsupportedArchitectureException;
+import dev.cerebrum.grammar.Grammar;
+import dev.cerebrum.grammar.GrammarException;
 
 /**
- * The checks of a spec against its model file that every engine makes before a worker starts: llama.cpp
- * accepts settings it then crashes or misbehaves on (an invalid model parameter can leave the binding without a
+ * The checks every engine makes before llama.cpp sees a spec or a request: llama.cpp accepts settings and
+ * grammars it then crashes or misbehaves on (an invalid model parameter can leave the binding without a
  * context), so they are refused here with a clear message.
  */
 public final class ModelChecks {
@@ -55,6 +59,29 @@ public final class ModelChecks {
         }
         if (spec.batchSize() > MAX_BATCH_SIZE) {
             throw new InvalidModelException("model '" + spec.name() + "': batch size must be at most " + MAX_BATCH_SIZE);
+        }
+    }
+
+    /**
+     * llama.cpp ignores a grammar it cannot parse and generates unconstrained, and a hostile one can crash
+     * the process or stall it for every slot: no grammar reaches llama.cpp unchecked.
+     *
+     * @throws InvalidRequestException naming what is wrong with the grammar
+     */
+    public static void checkGrammar(GenerationRequest request) {
+        String grammar = request.grammar();
+        if (grammar == null) {
+            return;
+        }
+        if (request.ignoreEos()) {
+            // Once the grammar is complete only end of sequence is allowed; with it forbidden no token is
+            // left, and llama.cpp aborts (SIGABRT, seen with "root ::= \"xyz\"").
+            throw new InvalidRequestException("ignore_eos", "ignore_eos cannot be combined with a grammar");
+        }
+        try {
+            Grammar.parse(grammar);
+        } catch (GrammarException e) {
+            throw new InvalidRequestException("grammar", "invalid grammar: " + e.getMessage());
         }
     }
 }

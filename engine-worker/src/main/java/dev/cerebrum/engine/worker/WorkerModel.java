@@ -22,8 +22,6 @@ import dev.cerebrum.engine.worker.protocol.WorkerMessage.Piece;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Ping;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Pong;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Progress;
-import dev.cerebrum.grammar.Grammar;
-import dev.cerebrum.grammar.GrammarException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -99,7 +97,7 @@ public final class WorkerModel implements LoadedModel {
     @Override
     public Generation generate(GenerationRequest request) {
         ensureUsable();
-        checkGrammar(request);
+        ModelChecks.checkGrammar(request);
         int promptTokens = countTokens(request.prompt());
         if (promptTokens >= spec.slotContext()) {
             throw new ContextOverflowException(promptTokens, spec.slotContext());
@@ -122,27 +120,6 @@ public final class WorkerModel implements LoadedModel {
         WorkerGeneration handle = new WorkerGeneration(state);
         send(state);
         return handle;
-    }
-
-    /**
-     * llama.cpp ignores a grammar it cannot parse and generates unconstrained, and a hostile one can crash
-     * the worker or stall it for every slot: no grammar reaches the worker unchecked.
-     */
-    private static void checkGrammar(GenerationRequest request) {
-        String grammar = request.grammar();
-        if (grammar == null) {
-            return;
-        }
-        if (request.ignoreEos()) {
-            // Once the grammar is complete only end of sequence is allowed; with it forbidden no token is
-            // left, and the worker aborts (SIGABRT, seen with "root ::= \"xyz\"").
-            throw new InvalidRequestException("ignore_eos", "ignore_eos cannot be combined with a grammar");
-        }
-        try {
-            Grammar.parse(grammar);
-        } catch (GrammarException e) {
-            throw new InvalidRequestException("grammar", "invalid grammar: " + e.getMessage());
-        }
     }
 
     @Override

@@ -231,10 +231,12 @@ public final class ModelsCommand {
     private static String engines(Path file, int ctx, int parallel, String defaultEngine) {
         ModelSpec spec = ModelSpec.of("inspect", file, Math.max(ctx, 16 * parallel), 1, parallel);
         StringBuilder b = new StringBuilder("\nengines:\n");
-        for (InferenceEngineProvider p : InferenceEngines.providers()) {
+        List<InferenceEngineProvider> providers = InferenceEngines.providers();
+        int width = providers.stream().mapToInt(p -> p.name().length()).max().orElse(0);
+        for (InferenceEngineProvider p : providers) {
             ModelInfo info = p.inspect(spec);
             boolean loads = p.supportsArchitecture(info.architecture());
-            b.append(String.format(Locale.ROOT, "  %-9s %s %s%s; %s%n", p.name(),
+            b.append(String.format(Locale.ROOT, "  %-" + width + "s  %s %s%s; %s%n", p.name(),
                     loads ? "loads" : "cannot load", info.architecture(),
                     loads ? ", estimated RAM " + mib(info.estimate().totalBytes()) : "",
                     p.version() + (p.name().equals(defaultEngine) ? "; the default engine" : "")));

@@ -184,9 +184,9 @@ class ModelsCommandTest {
         assertTrue(out().contains("estimated RAM for context 4096, 4 slots"), out());
         assertTrue(out().contains("general.architecture = \"llama\""), out());
         assertTrue(out().contains("\nengines:\n"), out());
-        assertTrue(out().lines().anyMatch(l -> l.startsWith("  ffm       loads llama, estimated RAM ")
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("  ffm            loads llama, estimated RAM ")
                 && l.endsWith("; the default engine")), out());
-        assertTrue(out().lines().anyMatch(l -> l.startsWith("  llamacpp  loads llama, estimated RAM ")), out());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("  llamacpp       loads llama, estimated RAM ")), out());
     }
 
     @Test
@@ -195,8 +195,10 @@ class ModelsCommandTest {
 
         assertEquals(ModelsCommand.OK, status, err.toString(StandardCharsets.UTF_8));
         assertTrue(out().contains("architecture:    qwen3"), out());
-        assertTrue(out().lines().anyMatch(l -> l.startsWith("  ffm       loads qwen3, estimated RAM ")), out());
-        assertTrue(out().lines().anyMatch(l -> l.startsWith("  llamacpp  cannot load qwen3; llama.cpp b4916")), out());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("  ffm            loads qwen3, estimated RAM ")), out());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("  ffm-inprocess  loads qwen3, estimated RAM ")
+                && !l.endsWith("; the default engine")), out());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("  llamacpp       cannot load qwen3; llama.cpp b4916")), out());
     }
 
     @Test

@@ -24,12 +24,11 @@ import dev.cerebrum.engine.worker.protocol.WorkerMessage.Outcome;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The worker's side of the FFM engine: the model runs in a {@link GenerationCore}, whose one decode thread
@@ -87,25 +86,13 @@ public final class FfmBackend implements WorkerBackend {
         return new Loaded((loaded - start) / 1_000_000, (warm - loaded) / 1_000_000);
     }
 
-    /**
-     * One token on the decode thread: pages the weights in and starts the thread pool of the thread that will
-     * decode every request, so that the first request pays for neither.
-     */
     private void warmUp() {
-        CountDownLatch done = new CountDownLatch(1);
         try {
-            core.submit(GenerationRequest.builder("a").greedy().maxTokens(1).build(), event -> {
-                if (event instanceof GenerationEvent.Finished) {
-                    done.countDown();
-                }
-            });
-            if (!done.await(5, TimeUnit.MINUTES)) {
-                log.warning("warm-up did not finish within 5 minutes");
+            if (!core.warmUp(Duration.ofMinutes(5))) {
+                log.warning("warm-up failed or did not finish within 5 minutes");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.warning("warm-up failed: " + e.getClass().getSimpleName());
         }
     }
 

@@ -26,15 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Grammars on the real native library: every grammar the validator accepts compiles and runs in llama.cpp,
- * the worst ones in well under a second, and every refused one is stopped before the worker, which keeps
- * serving. The successor model continues "abc" with "defghijk", so a grammar's effect is visible. Every worker
- * engine passes it.
+ * the worst ones in well under a second, and every refused one is stopped before llama.cpp, whose process (the
+ * worker, or this one for an in-process engine) keeps serving. The successor model continues "abc" with
+ * "defghijk", so a grammar's effect is visible. Every engine passes it.
  */
 public abstract class GrammarSuite extends OneModelSuite {
     private static final int SLOTS = 2;
 
-    private WorkerModel worker() {
-        return (WorkerModel) model();
+    /** The process the model runs in: its worker's, for an engine with worker processes. */
+    protected long modelProcess() {
+        return ((WorkerModel) model()).pid();
     }
 
     @Override
@@ -47,14 +48,14 @@ public abstract class GrammarSuite extends OneModelSuite {
     }
 
     private void assertWorkerStillServes(long pid) throws InterruptedException {
-        assertEquals(pid, worker().pid(), "the worker was not replaced");
+        assertEquals(pid, modelProcess(), "the worker was not replaced");
         assertTrue(model().isAlive());
         assertEquals("defghijk", Events.readAll(model().generate(abc().build())).text());
     }
 
     @Test
     void everyValidGrammar_isAcceptedByTheRealEngine_andItsOutputMatchesIt() throws Exception {
-        long pid = worker().pid();
+        long pid = modelProcess();
         Map<String, String> outcomes = new LinkedHashMap<>();
         List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
         for (Map.Entry<String, String> e : GrammarCorpus.valid().entrySet()) {
@@ -77,7 +78,7 @@ public abstract class GrammarSuite extends OneModelSuite {
 
     @Test
     void malformedAndHostileGrammars_areRefusedBeforeTheWorker_whichKeepsServing() throws Exception {
-        long pid = worker().pid();
+        long pid = modelProcess();
         List<GrammarCorpus.Refused> refused = new ArrayList<>(GrammarCorpus.malformed());
         refused.addAll(GrammarCorpus.hostile());
         List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
@@ -98,7 +99,7 @@ public abstract class GrammarSuite extends OneModelSuite {
 
     @Test
     void worstAcceptedGrammars_compileAndRunInWellUnderASecond() throws Exception {
-        long pid = worker().pid();
+        long pid = modelProcess();
         List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
         for (Map.Entry<String, String> e : WorstGrammars.all().entrySet()) {
             long start = System.nanoTime();
@@ -143,7 +144,7 @@ public abstract class GrammarSuite extends OneModelSuite {
 
     @Test
     void grammarWithIgnoreEos_isRefused_becauseAFinishedGrammarWouldAbortTheWorker() throws Exception {
-        long pid = worker().pid();
+        long pid = modelProcess();
 
         InvalidRequestException e = assertThrows(InvalidRequestException.class,
                 () -> model().generate(abc().ignoreEos(true).grammar("root ::= \"xyz\"").build()));
