@@ -237,7 +237,8 @@ final class PeerBench {
         Files.createDirectories(dir);
         String path = "\"" + model.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
         String yaml = "models:\n  " + MODEL + ":\n    path: " + path + "\n    ctx_size: " + o.context()
-                + "\n    threads: " + o.threads() + "\n    parallel: " + o.slots() + "\n    engine: " + o.engine() + "\n";
+                + "\n    threads: " + o.threads() + "\n    parallel: " + o.slots() + "\n    engine: " + o.engine()
+                + "\n";
         Path registry = dir.resolve("models.yaml");
         Files.writeString(registry, yaml, StandardCharsets.UTF_8);
         Map<String, String> settings = new LinkedHashMap<>(ServerProcess.settings(dir, registry, apiKey, natives));
@@ -249,8 +250,8 @@ final class PeerBench {
             client.health();
             double seconds = client.load(MODEL).loadTimeSeconds();
             log.println("Cerebrum server pid " + server.pid() + " on port " + server.port() + ": model loaded in "
-                    + Targets.fmt(seconds, 1) + " s (" + o.engine() + " engine, " + o.threads() + " threads, " + o.slots() + " slots,"
-                    + " context " + o.context() + ")");
+                    + Targets.fmt(seconds, 1) + " s (" + o.engine() + " engine, " + o.threads() + " threads, "
+                    + o.slots() + " slots, context " + o.context() + ")");
             return server;
         } catch (RuntimeException e) {
             server.close();

@@ -37,10 +37,10 @@ class UnsupportedArchitectureIT {
 
             UnsupportedArchitectureException refusal = (UnsupportedArchitectureException) e;
             assertEquals(architecture.ggufName(), refusal.architecture());
-            assertEquals(List.of("ffm"), refusal.supportingEngines());
+            assertEquals(List.of("ffm", "ffm-inprocess"), refusal.supportingEngines());
             assertEquals("model 'coder': the llamacpp engine (llama.cpp b4916 (de.kherud:llama 4.2.0)) cannot load the"
-                    + " model architecture '" + architecture.ggufName() + "'; the ffm engine can (engine: ffm in the"
-                    + " model's registry entry)", e.getMessage());
+                    + " model architecture '" + architecture.ggufName() + "'; the ffm or ffm-inprocess engine can"
+                    + " (engine: ffm in the model's registry entry)", e.getMessage());
             assertFalse(Files.exists(workDir.resolve("workers")), "no worker was started");
             assertFalse(engine.supportsArchitecture(architecture.ggufName()));
         }
