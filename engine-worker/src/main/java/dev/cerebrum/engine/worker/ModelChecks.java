@@ -2,8 +2,8 @@ package dev.cerebrum.engine.worker;
 
 import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.InferenceEngine;
-import dev.cerebrum.engine.InvalidRequestException;
 import dev.cerebrum.engine.InvalidModelException;
+import dev.cerebrum.engine.InvalidRequestException;
 import dev.cerebrum.engine.ModelInfo;
 import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.UnsupportedArchitectureException;
