@@ -63,6 +63,10 @@ final class InProcessModel implements LoadedModel {
         return core.isAlive();
     }
 
+    GenerationCore core() {
+        return core;
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
