@@ -132,11 +132,6 @@ public final class GenerationCore implements AutoCloseable {
         }
     }
 
-    /** Slots taken now: generations running, and those submitted and not yet on their slot. */
-    public int slotsTaken() {
-        return loop.taken();
-    }
-
     /** The phase of every slot, now. */
     public CoreStatus status() {
         return loop.status();

@@ -48,7 +48,7 @@ final class InProcessModel implements LoadedModel {
         CoreStatus status = core.status();
         int decoding = status.count(SlotPhase.DECODING);
         // Submitted generations wait for the next step to get their slot: they count as busy and prefilling.
-        int busy = Math.max(status.busy(), core.slotsTaken());
+        int busy = Math.max(status.busy(), core.loop().taken());
         return new SlotStatus(status.slots().size(), busy, busy - decoding, decoding);
     }
 
