@@ -5,6 +5,7 @@ import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.LoadedModel;
 import dev.cerebrum.engine.ModelSpec;
 import dev.cerebrum.engine.SlotStatus;
+import dev.cerebrum.engine.worker.GenerationHandle;
 import dev.cerebrum.engine.worker.ModelChecks;
 
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,9 +34,9 @@ final class InProcessModel implements LoadedModel {
     @Override
     public Generation generate(GenerationRequest request) {
         ModelChecks.checkGrammar(request);
-        InProcessGeneration.Events events = new InProcessGeneration.Events();
-        events.submitted(core.submit(request, events));
-        return new InProcessGeneration(events);
+        InProcessGeneration generation = new InProcessGeneration();
+        generation.submitted(core.submit(request, generation));
+        return new GenerationHandle(generation);
     }
 
     @Override

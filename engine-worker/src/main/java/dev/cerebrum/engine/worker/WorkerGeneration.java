@@ -7,7 +7,6 @@ import dev.cerebrum.engine.GenerationRequest;
 import dev.cerebrum.engine.Timings;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Outcome;
 
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -17,232 +16,201 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The consumer's handle of one generation. The engine keeps only its {@link State}, so a handle
- * that is dropped without being closed becomes unreachable and the cleaner cancels it: an
- * abandoned stream never keeps a slot generating.
+ * One generation on the engine's side: where it is in the worker, and what its consumer has still to read. The
+ * consumer gets it wrapped in a {@link GenerationHandle}; the model keeps only this.
  */
 final class WorkerGeneration implements Generation {
-    private static final Cleaner CLEANER = Cleaner.create();
+    final int id;
+    final GenerationRequest request;
+    final int promptTokens;
+    /** The encoded GENERATE message, checked against the frame limit before the generation queues. */
+    final byte[] frame;
+    final long submitNanos = System.nanoTime();
+    /** Completes when the worker has ended the native task (or is gone): its slot is free. */
+    final CompletableFuture<Void> slotFreed = new CompletableFuture<>();
+    private final WorkerModel model;
 
-    private final State state;
-    private final Cleaner.Cleanable cleanable;
+    /** Set when the generation got its slot. */
+    volatile long dispatchNanos;
+    /** True once the worker sent output for it: its prompt is processed (the watchdog's allowance ends). */
+    volatile boolean producing;
+    // Guarded by lock.
+    private long firstNanos;
+    private long lastNanos;
+    private int outputs;
+    private int countedTokens;
+    private int cachedTokens;
 
-    WorkerGeneration(State state) {
-        this.state = state;
-        this.cleanable = CLEANER.register(this, state::cancel);
+    // Guarded by the model's send lock: whether GENERATE and CANCEL went out.
+    boolean sent;
+    boolean cancelSent;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition available = lock.newCondition();
+    private final ArrayDeque<GenerationEvent> events = new ArrayDeque<>();
+    private boolean finishQueued;
+    private boolean finishTaken;
+    private boolean cancelled;
+
+    WorkerGeneration(WorkerModel model, int id, GenerationRequest request, int promptTokens, byte[] frame) {
+        this.model = model;
+        this.id = id;
+        this.request = request;
+        this.promptTokens = promptTokens;
+        this.frame = frame;
     }
 
     @Override
     public GenerationEvent poll(Duration timeout) throws InterruptedException {
-        GenerationEvent event = state.poll(timeout);
-        if (event instanceof GenerationEvent.Finished) {
-            cleanable.clean();
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            if (finishTaken) {
+                throw new IllegalStateException("the generation has already finished");
+            }
+            while (events.isEmpty()) {
+                if (nanos <= 0) {
+                    return null;
+                }
+                nanos = available.awaitNanos(nanos);
+            }
+            GenerationEvent event = events.removeFirst();
+            if (event instanceof GenerationEvent.Finished) {
+                finishTaken = true;
+            }
+            return event;
+        } finally {
+            lock.unlock();
         }
-        return event;
-    }
-
-    @Override
-    public void cancel() {
-        cleanable.clean();
     }
 
     @Override
     public boolean started() {
-        return state.dispatchNanos != 0;
+        return dispatchNanos != 0;
     }
 
     @Override
     public CompletionStage<Void> slotFreed() {
-        return state.slotFreed.minimalCompletionStage();
+        return slotFreed.minimalCompletionStage();
     }
 
-    /** The engine-side state (tests watch it after dropping the handle). */
-    State state() {
-        return state;
+    /** Cancels unless finished: the consumer sees CANCELLED at once; the slot frees when the worker confirms. */
+    @Override
+    public void cancel() {
+        lock.lock();
+        try {
+            if (finishQueued) {
+                return;
+            }
+            cancelled = true;
+            events.clear();
+            finish(new GenerationEvent.Finished(FinishReason.CANCELLED, promptTokens, countedTokens,
+                    timings(System.nanoTime(), countedTokens), null));
+        } finally {
+            lock.unlock();
+        }
+        model.cancel(this);
     }
 
-    /** Where a generation is on the engine's side and what its consumer has still to read. */
-    static final class State {
-        final int id;
-        final GenerationRequest request;
-        final int promptTokens;
-        /** The encoded GENERATE message, checked against the frame limit before the generation queues. */
-        final byte[] frame;
-        final long submitNanos = System.nanoTime();
-        /** Completes when the worker has ended the native task (or is gone): its slot is free. */
-        final CompletableFuture<Void> slotFreed = new CompletableFuture<>();
-        private final WorkerModel model;
-
-        /** Set when the generation got its slot. */
-        volatile long dispatchNanos;
-        /** True once the worker sent output for it: its prompt is processed (the watchdog's allowance ends). */
-        volatile boolean producing;
-        // Guarded by lock.
-        private long firstNanos;
-        private long lastNanos;
-        private int outputs;
-        private int countedTokens;
-        private int cachedTokens;
-
-        // Guarded by the model's send lock: whether GENERATE and CANCEL went out.
-        boolean sent;
-        boolean cancelSent;
-
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition available = lock.newCondition();
-        private final ArrayDeque<GenerationEvent> events = new ArrayDeque<>();
-        private boolean finishQueued;
-        private boolean finishTaken;
-        private boolean cancelled;
-
-        State(WorkerModel model, int id, GenerationRequest request, int promptTokens, byte[] frame) {
-            this.model = model;
-            this.id = id;
-            this.request = request;
-            this.promptTokens = promptTokens;
-            this.frame = frame;
+    boolean isCancelled() {
+        lock.lock();
+        try {
+            return cancelled;
+        } finally {
+            lock.unlock();
         }
+    }
 
-        GenerationEvent poll(Duration timeout) throws InterruptedException {
-            long nanos = timeout.toNanos();
-            lock.lock();
-            try {
-                if (finishTaken) {
-                    throw new IllegalStateException("the generation has already finished");
-                }
-                while (events.isEmpty()) {
-                    if (nanos <= 0) {
-                        return null;
-                    }
-                    nanos = available.awaitNanos(nanos);
-                }
-                GenerationEvent event = events.removeFirst();
-                if (event instanceof GenerationEvent.Finished) {
-                    finishTaken = true;
-                }
-                return event;
-            } finally {
-                lock.unlock();
+    /**
+     * Output from the worker: text (never shown when empty) and the completion tokens of the text so
+     * far. The first piece, empty or not, ends the prompt phase of the timings.
+     */
+    void onPiece(String text, int completionTokens) {
+        long now = System.nanoTime();
+        producing = true;
+        lock.lock();
+        try {
+            if (outputs == 0) {
+                firstNanos = now;
             }
-        }
-
-        /** Cancels unless finished: the consumer sees CANCELLED at once; the slot frees when the worker confirms. */
-        void cancel() {
-            lock.lock();
-            try {
-                if (finishQueued) {
-                    return;
-                }
-                cancelled = true;
-                events.clear();
-                finish(new GenerationEvent.Finished(FinishReason.CANCELLED, promptTokens, countedTokens,
-                        timings(System.nanoTime(), countedTokens), null));
-            } finally {
-                lock.unlock();
-            }
-            model.cancel(this);
-        }
-
-        boolean isCancelled() {
-            lock.lock();
-            try {
-                return cancelled;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /**
-         * Output from the worker: text (never shown when empty) and the completion tokens of the text so
-         * far. The first piece, empty or not, ends the prompt phase of the timings.
-         */
-        void onPiece(String text, int completionTokens) {
-            long now = System.nanoTime();
-            producing = true;
-            lock.lock();
-            try {
-                if (outputs == 0) {
-                    firstNanos = now;
-                }
-                lastNanos = now;
-                outputs++;
-                if (!text.isEmpty()) {
-                    countedTokens = completionTokens;
-                    if (!finishQueued) {
-                        events.addLast(new GenerationEvent.Token(text, completionTokens));
-                        available.signalAll();
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** The worker ended the generation; a cancelled one has already finished for its consumer. */
-        void onEnd(Outcome outcome, int completionTokens, String message, int cachedTokens) {
-            lock.lock();
-            try {
-                this.cachedTokens = cachedTokens;
-            } finally {
-                lock.unlock();
-            }
-            switch (outcome) {
-                case STOP -> finishWith(FinishReason.STOP, completionTokens, null);
-                case LENGTH, CONTEXT_FULL -> finishWith(FinishReason.LENGTH, completionTokens, null);
-                case CANCELLED -> finishWith(FinishReason.CANCELLED, completionTokens, null);
-                case FAILED -> onFailed("generation failed: " + message);
-            }
-        }
-
-        /** The generation failed; the message is for the client. */
-        void onFailed(String message) {
-            finishWith(FinishReason.ERROR, countedTokensSnapshot(), message);
-        }
-
-        private int countedTokensSnapshot() {
-            lock.lock();
-            try {
-                return countedTokens;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private void finishWith(FinishReason reason, int completionTokens, String error) {
-            long now = System.nanoTime();
-            lock.lock();
-            try {
+            lastNanos = now;
+            outputs++;
+            if (!text.isEmpty()) {
+                countedTokens = completionTokens;
                 if (!finishQueued) {
-                    finish(new GenerationEvent.Finished(reason, promptTokens, completionTokens,
-                            timings(now, completionTokens), error));
+                    events.addLast(new GenerationEvent.Token(text, completionTokens));
+                    available.signalAll();
                 }
-            } finally {
-                lock.unlock();
             }
+        } finally {
+            lock.unlock();
         }
+    }
 
-        private void finish(GenerationEvent.Finished finished) {
-            finishQueued = true;
-            events.addLast(finished);
-            available.signalAll();
+    /** The worker ended the generation; a cancelled one has already finished for its consumer. */
+    void onEnd(Outcome outcome, int completionTokens, String message, int cachedTokens) {
+        lock.lock();
+        try {
+            this.cachedTokens = cachedTokens;
+        } finally {
+            lock.unlock();
         }
+        switch (outcome) {
+            case STOP -> finishWith(FinishReason.STOP, completionTokens, null);
+            case LENGTH, CONTEXT_FULL -> finishWith(FinishReason.LENGTH, completionTokens, null);
+            case CANCELLED -> finishWith(FinishReason.CANCELLED, completionTokens, null);
+            case FAILED -> onFailed("generation failed: " + message);
+        }
+    }
 
-        private Timings timings(long endNanos, int completionTokens) {
-            long dispatch = dispatchNanos;
-            double queue = dispatch == 0 ? millis(endNanos - submitNanos) : millis(dispatch - submitNanos);
-            if (dispatch == 0 || outputs == 0) {
-                return new Timings(queue, 0, 0, 0, 0, 0, millis(endNanos - submitNanos));
+    /** The generation failed; the message is for the client. */
+    void onFailed(String message) {
+        finishWith(FinishReason.ERROR, countedTokensSnapshot(), message);
+    }
+
+    private int countedTokensSnapshot() {
+        lock.lock();
+        try {
+            return countedTokens;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void finishWith(FinishReason reason, int completionTokens, String error) {
+        long now = System.nanoTime();
+        lock.lock();
+        try {
+            if (!finishQueued) {
+                finish(new GenerationEvent.Finished(reason, promptTokens, completionTokens,
+                        timings(now, completionTokens), error));
             }
-            double prompt = millis(firstNanos - dispatch);
-            double decode = millis(lastNanos - firstNanos);
-            double promptRate = prompt > 0 ? (promptTokens - cachedTokens) * 1000.0 / prompt : 0;
-            double decodeRate = decode > 0 && completionTokens > 1 ? (completionTokens - 1) * 1000.0 / decode : 0;
-            return new Timings(queue, millis(firstNanos - submitNanos), prompt, decode, promptRate, decodeRate,
-                    millis(endNanos - submitNanos), cachedTokens);
+        } finally {
+            lock.unlock();
         }
+    }
 
-        private static double millis(long nanos) {
-            return nanos / (double) TimeUnit.MILLISECONDS.toNanos(1);
+    private void finish(GenerationEvent.Finished finished) {
+        finishQueued = true;
+        events.addLast(finished);
+        available.signalAll();
+    }
+
+    private Timings timings(long endNanos, int completionTokens) {
+        long dispatch = dispatchNanos;
+        double queue = dispatch == 0 ? millis(endNanos - submitNanos) : millis(dispatch - submitNanos);
+        if (dispatch == 0 || outputs == 0) {
+            return new Timings(queue, 0, 0, 0, 0, 0, millis(endNanos - submitNanos));
         }
+        double prompt = millis(firstNanos - dispatch);
+        double decode = millis(lastNanos - firstNanos);
+        double promptRate = prompt > 0 ? (promptTokens - cachedTokens) * 1000.0 / prompt : 0;
+        double decodeRate = decode > 0 && completionTokens > 1 ? (completionTokens - 1) * 1000.0 / decode : 0;
+        return new Timings(queue, millis(firstNanos - submitNanos), prompt, decode, promptRate, decodeRate,
+                millis(endNanos - submitNanos), cachedTokens);
+    }
+
+    private static double millis(long nanos) {
+        return nanos / (double) TimeUnit.MILLISECONDS.toNanos(1);
     }
 }

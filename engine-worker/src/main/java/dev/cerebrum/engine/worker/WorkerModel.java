@@ -55,7 +55,7 @@ public final class WorkerModel implements LoadedModel {
     private final System.Logger log;
 
     private final ReentrantLock scheduleLock = new ReentrantLock();
-    private final Map<Integer, WorkerGeneration.State> running = new ConcurrentHashMap<>();
+    private final Map<Integer, WorkerGeneration> running = new ConcurrentHashMap<>();
     private volatile int busy;
 
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -106,7 +106,7 @@ public final class WorkerModel implements LoadedModel {
         byte[] frame = frame(new Generate(id, request.prompt(), request.maxTokens(), request.temperature(),
                 request.topP(), request.topK(), request.minP(), request.repeatPenalty(), request.stop(),
                 request.seed() == null ? null : request.seed().intValue(), request.grammar(), request.ignoreEos()));
-        WorkerGeneration.State state = new WorkerGeneration.State(this, id, request, promptTokens, frame);
+        WorkerGeneration state = new WorkerGeneration(this, id, request, promptTokens, frame);
         scheduleLock.lock();
         try {
             ensureUsable();
@@ -117,7 +117,7 @@ public final class WorkerModel implements LoadedModel {
         } finally {
             scheduleLock.unlock();
         }
-        WorkerGeneration handle = new WorkerGeneration(state);
+        GenerationHandle handle = new GenerationHandle(state);
         send(state);
         return handle;
     }
@@ -180,7 +180,7 @@ public final class WorkerModel implements LoadedModel {
         try {
             int prefilling = 0;
             int decoding = 0;
-            for (WorkerGeneration.State state : running.values()) {
+            for (WorkerGeneration state : running.values()) {
                 if (state.producing) {
                     decoding++;
                 } else {
@@ -235,7 +235,7 @@ public final class WorkerModel implements LoadedModel {
     }
 
     /** Called by a generation's cancel: tell the worker to stop the native task. */
-    void cancel(WorkerGeneration.State state) {
+    void cancel(WorkerGeneration state) {
         if (!running.containsKey(state.id)) {
             return;
         }
@@ -251,7 +251,7 @@ public final class WorkerModel implements LoadedModel {
         }
     }
 
-    private void occupy(WorkerGeneration.State state) {
+    private void occupy(WorkerGeneration state) {
         busy++;
         state.dispatchNanos = System.nanoTime();
         lastProgressNanos = state.dispatchNanos;
@@ -259,7 +259,7 @@ public final class WorkerModel implements LoadedModel {
     }
 
     /** Sends a generation that took a slot to the worker, outside the schedule lock. */
-    private void send(WorkerGeneration.State state) {
+    private void send(WorkerGeneration state) {
         sendLock.lock();
         try {
             worker.codec().writeFrame(state.frame);
@@ -276,7 +276,7 @@ public final class WorkerModel implements LoadedModel {
     }
 
     /** Tells the worker to cancel a sent generation, at most once. Call with the send lock held. */
-    private void sendCancelOnce(WorkerGeneration.State state) throws IOException {
+    private void sendCancelOnce(WorkerGeneration state) throws IOException {
         if (!state.cancelSent) {
             state.cancelSent = true;
             worker.codec().write(new Cancel(state.id));
@@ -316,7 +316,7 @@ public final class WorkerModel implements LoadedModel {
     Watchdog.Observation observe() {
         boolean busyNow = false;
         long promptTokens = 0;
-        for (WorkerGeneration.State state : running.values()) {
+        for (WorkerGeneration state : running.values()) {
             busyNow = true;
             if (!state.producing) {
                 promptTokens += state.promptTokens;
@@ -359,7 +359,7 @@ public final class WorkerModel implements LoadedModel {
                 switch (codec.readFromWorker()) {
                     case Piece piece -> {
                         lastProgressNanos = System.nanoTime();
-                        WorkerGeneration.State state = running.get(piece.generationId());
+                        WorkerGeneration state = running.get(piece.generationId());
                         if (state != null) {
                             state.onPiece(piece.text(), piece.completionTokens());
                         }
@@ -367,7 +367,7 @@ public final class WorkerModel implements LoadedModel {
                     case Progress progress -> lastProgressNanos = System.nanoTime();
                     case End end -> {
                         lastProgressNanos = System.nanoTime();
-                        WorkerGeneration.State state = running.get(end.generationId());
+                        WorkerGeneration state = running.get(end.generationId());
                         if (state != null) {
                             // The slot is free before the final event is seen: a reader of Finished may count on it.
                             release(state);
@@ -401,7 +401,7 @@ public final class WorkerModel implements LoadedModel {
     }
 
     /** The native task of this generation ended: free its slot and tell whoever waits for it. */
-    private void release(WorkerGeneration.State state) {
+    private void release(WorkerGeneration state) {
         scheduleLock.lock();
         try {
             if (running.remove(state.id) == null) {
@@ -440,7 +440,7 @@ public final class WorkerModel implements LoadedModel {
      * @return whether this call made the model unusable (false: it already was)
      */
     private boolean fail(String message, Runnable first) {
-        List<WorkerGeneration.State> victims = new ArrayList<>();
+        List<WorkerGeneration> victims = new ArrayList<>();
         boolean isFirst;
         scheduleLock.lock();
         try {
