@@ -75,12 +75,8 @@ class BusySlotsIT {
     private Socket startLongOnASocket() throws IOException {
         Socket socket = new Socket("127.0.0.1", server.server.port());
         open.add(socket);
-        byte[] body = TestServer.LONG_BODY.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /v1/inference/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + TestServer.KEY
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
+        out.write(TestServer.rawPost("/v1/inference/stream", TestServer.LONG_BODY).getBytes(StandardCharsets.UTF_8));
         out.flush();
         InputStream in = socket.getInputStream();
         StringBuilder seen = new StringBuilder();
@@ -99,12 +95,8 @@ class BusySlotsIT {
     private Socket send(String path, String body) throws IOException {
         Socket socket = new Socket("127.0.0.1", server.server.port());
         open.add(socket);
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
-        out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + TestServer.KEY
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
+        out.write(TestServer.rawPost(path, body).getBytes(StandardCharsets.UTF_8));
         out.flush();
         return socket;
     }
@@ -211,8 +203,7 @@ class BusySlotsIT {
         String body = "{\"prompt\": \"a\", \"model\": \"long\", \"max_tokens\": 2000, \"temperature\": 0,"
                 + " \"ignore_eos\": true}";
         try (RawConnection c = RawConnection.open(server.server.port())) {
-            c.send("POST /v1/inference HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + TestServer.KEY
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+            c.send(TestServer.rawPost("/v1/inference", body));
             Workers.await("the generation holds the slot", 5_000, () -> status().slotsBusy() == 1);
 
             // sent while the first request generates: the watch reads these bytes ahead, and hands them on

@@ -72,7 +72,7 @@ class InProcessEngineIT {
     void streamClosedByTheClient_cancelsTheGeneration_andFreesTheSlot() {
         long tokensBefore = status().completionTokens();
         try (RawConnection stream = RawConnection.open(server.server.port())) {
-            stream.send(request("/v1/inference/stream")).awaitAnswer(Duration.ofSeconds(30));
+            stream.send(TestServer.rawPost("/v1/inference/stream", TestServer.LONG_BODY)).awaitAnswer(Duration.ofSeconds(30));
             Workers.await("the long generation holds the slot", 5_000, () -> status().slotsBusy() == 1);
         }
 
@@ -87,7 +87,7 @@ class InProcessEngineIT {
     void nonStreamRequestClosedByTheClient_cancelsTheGeneration_andFreesTheSlot() {
         long tokensBefore = status().completionTokens();
         try (RawConnection plain = RawConnection.open(server.server.port())) {
-            plain.send(request("/v1/inference"));
+            plain.send(TestServer.rawPost("/v1/inference", TestServer.LONG_BODY));
             Workers.await("the long generation holds the slot", 30_000, () -> status().slotsBusy() == 1);
         }
 
@@ -130,12 +130,5 @@ class InProcessEngineIT {
         assertTrue(((String) r.json().get("result")).startsWith("bcdefghijklmnopqrstuvwxyz"), r.body());
         assertTrue(seconds >= 2.9 && seconds < 15, seconds + " s");
         Workers.await("the slot is free", 5_000, InProcessEngineIT::idle);
-    }
-
-    private static String request(String path) {
-        byte[] body = TestServer.LONG_BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + TestServer.KEY
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n"
-                + TestServer.LONG_BODY;
     }
 }

@@ -49,6 +49,13 @@ final class TestServer implements AutoCloseable {
     static final String LONG_BODY = "{\"prompt\": \"a\", \"model\": \"long\", \"max_tokens\": 60000,"
             + " \"temperature\": 0, \"ignore_eos\": true}";
 
+    /** A POST of a JSON body with the test key, as the raw HTTP/1.1 text a socket-level test writes itself. */
+    static String rawPost(String path, String json) {
+        return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + KEY
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + json;
+    }
+
     final Path dir;
     final CerebrumServer server;
     final URI base;
