@@ -212,6 +212,13 @@ final class Generations {
                     res.header(HeaderNames.CACHE_CONTROL, "no-cache");
                     res.header(HeaderNames.create("X-Accel-Buffering"), "no");
                     out = res.outputStream();
+                    // Helidon writes the headers and the first chunk separately: one write saves a wake-up of
+                    // the client between them, before the first token.
+                    GuardedConnection.inOneWrite(() -> {
+                        out.write(bytes);
+                        out.flush();
+                    });
+                    return;
                 }
                 out.write(bytes);
                 out.flush();

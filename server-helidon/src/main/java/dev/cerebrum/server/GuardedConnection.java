@@ -305,6 +305,19 @@ final class GuardedConnection implements ServerConnection {
         return watch;
     }
 
+    /**
+     * Runs {@code writes}, which write to the response of the request the current thread handles, and sends what
+     * they wrote in one socket write at their end ({@link GatheringWriter}). On a thread that handles no request of
+     * this server the writes go out as they come.
+     */
+    static <E extends Exception> void inOneWrite(GatheringWriter.Writes<E> writes) throws E {
+        if (HANDLING.isBound()) {
+            HANDLING.get().context.writer.inOneWrite(writes);
+        } else {
+            writes.run();
+        }
+    }
+
     /** The socket's next read, started now on a virtual thread unless it was started already. */
     private synchronized CompletableFuture<byte[]> readAhead() {
         if (readAhead == null) {
@@ -580,6 +593,7 @@ final class GuardedConnection implements ServerConnection {
     /** Helidon's connection context, with a reader of this connection's own over the same socket. */
     private final class Context implements ConnectionContext {
         private final DataReader reader = DataReader.create(GuardedConnection.this::read);
+        private final GatheringWriter writer = new GatheringWriter(helidon.dataWriter());
 
         GuardedConnection connection() {
             return GuardedConnection.this;
@@ -602,7 +616,7 @@ final class GuardedConnection implements ServerConnection {
 
         @Override
         public DataWriter dataWriter() {
-            return helidon.dataWriter();
+            return writer;
         }
 
         @Override
