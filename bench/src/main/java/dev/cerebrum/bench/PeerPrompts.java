@@ -17,6 +17,14 @@ final class PeerPrompts {
     }
 
     /**
+     * A short prompt of the digits of {@code n}, for the warm-up: measured prompts are letters, so it shares nothing
+     * with them after the start of text, whatever a server keeps in its caches.
+     */
+    static String digits(int n) {
+        return String.join(" ", Integer.toString(n).split(""));
+    }
+
+    /**
      * The repeated prompt: one text of about {@code tokens} tokens whose last line is that of {@code firstLine},
      * then the same text with the last line of {@code secondLine}. Both lines have
      * {@link PeerOptions#LAST_LINE_LETTERS} letters, so both prompts have the same length.

@@ -59,8 +59,10 @@ final class PeerRenderer {
         b.append("- Figures: median [min–max] over ").append(o.repetitions()).append(o.repetitions() == 1 ? " run" : " runs")
                 .append(" (bursts for concurrency) after the same warm-up for each server: ").append(PeerBench.WARMUP_RUNS)
                 .append(" runs of ").append(PeerBench.WARMUP_TOKENS).append(" tokens, ").append(PeerBench.WARMUP_SHORT_REQUESTS)
-                .append(" short requests of one token, and ").append(PeerBench.WARMUP_BURSTS)
-                .append(" bursts at each concurrency level (--quick: one run of 8 tokens)\n");
+                .append(" short requests of one token, ").append(PeerBench.WARMUP_BURSTS)
+                .append(" bursts at each concurrency level, and ").append(PeerBench.WARMUP_REQUEST_PATHS)
+                .append(" one-token requests, ").append(o.slots()).append(" at a time, so that the JVM compiles the")
+                .append(" per-request paths (--quick: one run of 8 tokens)\n");
         b.append("- The latency probe's overhead is each run's time to first token minus the server's own prompt time")
                 .append(" (`timings.prompt_ms` in the last event of both servers): what HTTP, the queue and the hand-offs")
                 .append(" add. The probe's prompts share at most their first ").append(PROBE_SHARED_TOKENS)

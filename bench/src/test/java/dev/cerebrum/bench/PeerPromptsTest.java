@@ -39,4 +39,14 @@ class PeerPromptsTest {
         assertTrue(Math.abs(1 + 2 * letters - 1000) <= 2, "about 1000 tokens, was " + (1 + 2 * letters));
         assertThrows(IllegalArgumentException.class, () -> PeerPrompts.repeated(1000, 7, 8, 8));
     }
+
+    @Test
+    void digits_spellsTheNumber_withNoLetterAMeasuredPromptCouldShare() {
+        assertEquals("4 0 7", PeerPrompts.digits(407));
+        assertEquals("0", PeerPrompts.digits(0));
+        for (int n = 0; n < 5000; n += 37) {
+            assertTrue(PeerPrompts.digits(n).chars().noneMatch(Character::isLetter), PeerPrompts.digits(n));
+        }
+        assertTrue(PeerPrompts.ofTokens(5, 0).chars().allMatch(c -> Character.isLetter(c) || c == ' '));
+    }
 }

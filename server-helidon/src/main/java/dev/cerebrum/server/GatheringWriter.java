@@ -3,6 +3,8 @@ package dev.cerebrum.server;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataWriter;
 
+import java.io.ByteArrayOutputStream;
+
 /**
  * A connection's writer that can gather what a block of code writes and send it in one socket write at the
  * block's end. Helidon sends a chunked response's headers and its first chunk in two writes, and on loopback the
@@ -18,7 +20,7 @@ final class GatheringWriter implements DataWriter {
 
     private final DataWriter socket;
     /** What the current block wrote so far; null outside a block. */
-    private BufferData gathered;
+    private ByteArrayOutputStream gathered;
 
     GatheringWriter(DataWriter socket) {
         this.socket = socket;
@@ -33,14 +35,15 @@ final class GatheringWriter implements DataWriter {
             writes.run();
             return;
         }
-        gathered = BufferData.growing(512);
+        // Not BufferData.growing: in Helidon 4.5.0 it loses what write(BufferData) put in it when it grows.
+        gathered = new ByteArrayOutputStream(1024);
         try {
             writes.run();
         } finally {
-            BufferData all = gathered;
+            byte[] all = gathered.toByteArray();
             gathered = null;
-            if (all.available() > 0) {
-                socket.write(all);
+            if (all.length > 0) {
+                socket.write(BufferData.create(all));
             }
         }
     }
@@ -51,7 +54,7 @@ final class GatheringWriter implements DataWriter {
             socket.write(buffers);
         } else {
             for (BufferData buffer : buffers) {
-                gathered.write(buffer);
+                buffer.writeTo(gathered);
             }
         }
     }
@@ -61,7 +64,7 @@ final class GatheringWriter implements DataWriter {
         if (gathered == null) {
             socket.write(buffer);
         } else {
-            gathered.write(buffer);
+            buffer.writeTo(gathered);
         }
     }
 
@@ -71,7 +74,7 @@ final class GatheringWriter implements DataWriter {
             socket.writeNow(buffers);
         } else {
             for (BufferData buffer : buffers) {
-                gathered.write(buffer);
+                buffer.writeTo(gathered);
             }
         }
     }
@@ -81,7 +84,7 @@ final class GatheringWriter implements DataWriter {
         if (gathered == null) {
             socket.writeNow(buffer);
         } else {
-            gathered.write(buffer);
+            buffer.writeTo(gathered);
         }
     }
 

@@ -71,6 +71,18 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
+    /** What one read returns, waiting at most {@code wait} for the first bytes: what the socket had by then. */
+    String readOnce(Duration wait) {
+        try {
+            socket.setSoTimeout((int) wait.toMillis());
+            byte[] buffer = new byte[65536];
+            int n = socket.getInputStream().read(buffer);
+            return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Everything the server sends until it closes the connection, or until {@code wait} has passed. */
     Answer readToEnd(Duration wait) {
         long start = System.nanoTime();

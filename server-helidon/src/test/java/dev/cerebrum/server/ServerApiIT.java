@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +182,24 @@ class ServerApiIT {
         assertTrue(Double.parseDouble(done.group(4)) >= 0, "queue_ms");
         for (int g = 5; g <= 10; g++) {
             assertTrue(Double.parseDouble(done.group(g)) > 0, "timing " + g + " in " + text);
+        }
+    }
+
+    @Test
+    void stream_headersAndFirstEvent_arriveInOneWrite() {
+        assertEquals(200, http.post("/v1/load/demo", null, KEY).status());
+        for (int i = 0; i < 5; i++) {
+            try (RawConnection c = RawConnection.open(server.server.port())) {
+                // The read waits through the prompt, so it returns as soon as the server's first write lands. When
+                // the headers went out alone, that is all it gets.
+                String first = c.send(TestServer.rawPost("/v1/inference/stream", body("abc", "demo", 2)))
+                        .readOnce(Duration.ofSeconds(30));
+                assertTrue(first.startsWith("HTTP/1.1 200 OK\r\n"), first);
+                String afterHeaders = first.substring(first.indexOf("\r\n\r\n") + 4);
+                // The first chunk: its size line, then one event (a heartbeat may come before the first token).
+                assertTrue(afterHeaders.matches("(?s)[0-9a-f]+\r\n(data: \\{\"token\": \"d\"|: keep-alive).*\n\n\r\n.*"),
+                        first);
+            }
         }
     }
 
