@@ -12,7 +12,7 @@ import java.io.ByteArrayOutputStream;
  * by the thread that handles the connection's request, like the writer it wraps.
  */
 final class GatheringWriter implements DataWriter {
-    /** Something to run that may fail with an I/O error. */
+    /** Writes to run, which may fail with {@code E}. */
     @FunctionalInterface
     interface Writes<E extends Exception> {
         void run() throws E;
@@ -50,42 +50,41 @@ final class GatheringWriter implements DataWriter {
 
     @Override
     public void write(BufferData... buffers) {
-        if (gathered == null) {
+        if (!gather(buffers)) {
             socket.write(buffers);
-        } else {
-            for (BufferData buffer : buffers) {
-                buffer.writeTo(gathered);
-            }
         }
     }
 
     @Override
     public void write(BufferData buffer) {
-        if (gathered == null) {
+        if (!gather(buffer)) {
             socket.write(buffer);
-        } else {
-            buffer.writeTo(gathered);
         }
     }
 
     @Override
     public void writeNow(BufferData... buffers) {
-        if (gathered == null) {
+        if (!gather(buffers)) {
             socket.writeNow(buffers);
-        } else {
-            for (BufferData buffer : buffers) {
-                buffer.writeTo(gathered);
-            }
         }
     }
 
     @Override
     public void writeNow(BufferData buffer) {
-        if (gathered == null) {
+        if (!gather(buffer)) {
             socket.writeNow(buffer);
-        } else {
+        }
+    }
+
+    /** Adds the buffers to the running block's write; false when no block runs. */
+    private boolean gather(BufferData... buffers) {
+        if (gathered == null) {
+            return false;
+        }
+        for (BufferData buffer : buffers) {
             buffer.writeTo(gathered);
         }
+        return true;
     }
 
     @Override
