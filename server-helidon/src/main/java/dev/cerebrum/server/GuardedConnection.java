@@ -590,7 +590,10 @@ final class GuardedConnection implements ServerConnection {
         }
     }
 
-    /** Helidon's connection context, with a reader of this connection's own over the same socket. */
+    /**
+     * Helidon's connection context, with a reader of this connection's own over the same socket, and a writer that
+     * can send what a block writes in one write ({@link #inOneWrite}).
+     */
     private final class Context implements ConnectionContext {
         private final DataReader reader = DataReader.create(GuardedConnection.this::read);
         private final GatheringWriter writer = new GatheringWriter(helidon.dataWriter());
