@@ -18,9 +18,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * does continuous batching over the slots (see {@link DecodeLoop}); everything else is thread-safe and may be
  * called from any thread.
  *
- * <p>{@link #submit} tokenises the prompt once and builds the request's sampler chain (its grammar included)
- * on the calling thread, so a large grammar never holds up the other slots; the generation starts on a free slot
- * at the next step. The core does not queue: with every slot taken it refuses. Its events go to the given
+ * <p>{@link #submit} tokenises the prompt (unless {@link #countTokens} did) and builds the request's sampler
+ * chain (its grammar included) on the calling thread, so a large grammar never holds up the other slots; the
+ * generation starts on a free slot at the next step. The core does not queue: with every slot taken it refuses. Its events go to the given
  * {@link EventSink}.
  */
 public final class GenerationCore implements AutoCloseable {
@@ -30,6 +30,7 @@ public final class GenerationCore implements AutoCloseable {
     private final CoreConfig config;
     private final NativeModel model;
     private final DecodeLoop loop;
+    private final CountedPrompts counted;
     /** Submissions and token counts read the native model; closing frees it, so it waits for them. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
@@ -38,6 +39,7 @@ public final class GenerationCore implements AutoCloseable {
         this.config = config;
         this.model = model;
         this.loop = new DecodeLoop(model, config);
+        this.counted = new CountedPrompts(4L * config.slotContext());
     }
 
     /**
@@ -73,7 +75,10 @@ public final class GenerationCore implements AutoCloseable {
         lifecycle.readLock().lock();
         try {
             requireAlive();
-            int[] prompt = model.tokenize(request.prompt());
+            int[] prompt = counted.take(request.prompt());
+            if (prompt == null) {
+                prompt = model.tokenize(request.prompt());
+            }
             if (prompt.length == 0) {
                 throw new InvalidRequestException("prompt", "the prompt has no tokens");
             }
@@ -120,13 +125,20 @@ public final class GenerationCore implements AutoCloseable {
         }
     }
 
-    /** Tokens {@code text} becomes as a prompt (with BOS when the model adds one). */
+    /**
+     * Tokens {@code text} becomes as a prompt (with BOS when the model adds one). The tokens are kept for a
+     * submission of the same prompt, which then does not tokenise it again.
+     */
     public int countTokens(String text) {
         Objects.requireNonNull(text, "text");
         lifecycle.readLock().lock();
         try {
             requireAlive();
-            return model.tokenize(text).length;
+            int[] prompt = model.tokenize(text);
+            if (prompt.length < slotContext()) {
+                counted.put(text, prompt);
+            }
+            return prompt.length;
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -179,5 +191,9 @@ public final class GenerationCore implements AutoCloseable {
 
     DecodeLoop loop() {
         return loop;
+    }
+
+    CountedPrompts countedPrompts() {
+        return counted;
     }
 }
