@@ -4,13 +4,12 @@ import dev.cerebrum.engine.FinishReason;
 import dev.cerebrum.engine.Generation;
 import dev.cerebrum.engine.GenerationEvent;
 import dev.cerebrum.engine.Timings;
+import dev.cerebrum.engine.worker.GenerationEvents;
 import dev.cerebrum.engine.worker.GenerationHandle;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One generation of the in-process engine: its events from the decode thread, waiting for the consumer. The
@@ -18,14 +17,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class InProcessGeneration implements Generation, EventSink {
     private final long createdNanos = System.nanoTime();
-    private final LinkedBlockingQueue<GenerationEvent> queue = new LinkedBlockingQueue<>();
+    private final GenerationEvents events = new GenerationEvents();
     private final CompletableFuture<Void> slotFreed = new CompletableFuture<>();
     private volatile Submission submission;
-    // Guarded by this.
-    private boolean finishQueued;
-    private int completionTokens;
-    /** Read and written by the consumer only. */
-    private boolean finishTaken;
+    /** Written by the decode thread only. */
+    private volatile int completionTokens;
 
     void submitted(Submission submission) {
         this.submission = submission;
@@ -37,33 +33,15 @@ final class InProcessGeneration implements Generation, EventSink {
             // The core freed the slot before this event. Whoever waits for it hands the slot on, which must not
             // run on the decode thread (it may submit the next generation there and stall every slot).
             Thread.startVirtualThread(() -> slotFreed.complete(null));
+        } else if (event instanceof GenerationEvent.Token token) {
+            completionTokens = token.completionTokens();
         }
-        synchronized (this) {
-            if (finishQueued) {
-                return;
-            }
-            if (event instanceof GenerationEvent.Token token) {
-                completionTokens = token.completionTokens();
-            } else {
-                finishQueued = true;
-            }
-            queue.add(event);
-        }
+        events.add(event);
     }
 
     @Override
     public GenerationEvent poll(Duration timeout) throws InterruptedException {
-        if (finishTaken) {
-            throw new IllegalStateException("the generation has already finished");
-        }
-        GenerationEvent event = queue.poll();
-        if (event == null) {
-            event = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        if (event instanceof GenerationEvent.Finished) {
-            finishTaken = true;
-        }
-        return event;
+        return events.poll(timeout);
     }
 
     /** True: the core reserved a slot when it accepted the generation. */
@@ -84,17 +62,10 @@ final class InProcessGeneration implements Generation, EventSink {
     @Override
     public void cancel() {
         Submission s = submission;
-        synchronized (this) {
-            if (finishQueued) {
-                return;
-            }
-            finishQueued = true;
-            queue.clear();
-            double millis = (System.nanoTime() - createdNanos) / 1e6;
-            queue.add(new GenerationEvent.Finished(FinishReason.CANCELLED, s == null ? 0 : s.promptTokens(),
-                    completionTokens, new Timings(0, 0, 0, 0, 0, 0, millis), null));
-        }
-        if (s != null) {
+        boolean cancelled = events.cancel(() -> new GenerationEvent.Finished(FinishReason.CANCELLED,
+                s == null ? 0 : s.promptTokens(), completionTokens,
+                new Timings(0, 0, 0, 0, 0, 0, (System.nanoTime() - createdNanos) / 1e6), null));
+        if (cancelled && s != null) {
             s.cancel();
         }
     }

@@ -8,11 +8,9 @@ import dev.cerebrum.engine.Timings;
 import dev.cerebrum.engine.worker.protocol.WorkerMessage.Outcome;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,7 +32,8 @@ final class WorkerGeneration implements Generation {
     volatile long dispatchNanos;
     /** True once the worker sent output for it: its prompt is processed (the watchdog's allowance ends). */
     volatile boolean producing;
-    // Guarded by lock.
+    /** Guards the timings and counts below; never held while an event is queued. */
+    private final ReentrantLock lock = new ReentrantLock();
     private long firstNanos;
     private long lastNanos;
     private int outputs;
@@ -45,12 +44,8 @@ final class WorkerGeneration implements Generation {
     boolean sent;
     boolean cancelSent;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition available = lock.newCondition();
-    private final ArrayDeque<GenerationEvent> events = new ArrayDeque<>();
-    private boolean finishQueued;
-    private boolean finishTaken;
-    private boolean cancelled;
+    private final GenerationEvents events = new GenerationEvents();
+    private volatile boolean cancelled;
 
     WorkerGeneration(WorkerModel model, int id, GenerationRequest request, int promptTokens, byte[] frame) {
         this.model = model;
@@ -62,26 +57,7 @@ final class WorkerGeneration implements Generation {
 
     @Override
     public GenerationEvent poll(Duration timeout) throws InterruptedException {
-        long nanos = timeout.toNanos();
-        lock.lock();
-        try {
-            if (finishTaken) {
-                throw new IllegalStateException("the generation has already finished");
-            }
-            while (events.isEmpty()) {
-                if (nanos <= 0) {
-                    return null;
-                }
-                nanos = available.awaitNanos(nanos);
-            }
-            GenerationEvent event = events.removeFirst();
-            if (event instanceof GenerationEvent.Finished) {
-                finishTaken = true;
-            }
-            return event;
-        } finally {
-            lock.unlock();
-        }
+        return events.poll(timeout);
     }
 
     @Override
@@ -97,28 +73,15 @@ final class WorkerGeneration implements Generation {
     /** Cancels unless finished: the consumer sees CANCELLED at once; the slot frees when the worker confirms. */
     @Override
     public void cancel() {
-        lock.lock();
-        try {
-            if (finishQueued) {
-                return;
-            }
+        if (events.cancel(() -> finished(FinishReason.CANCELLED, countedTokensSnapshot(), null))) {
+            // Before the model looks: a generation not yet sent is then cancelled as soon as it is.
             cancelled = true;
-            events.clear();
-            finish(new GenerationEvent.Finished(FinishReason.CANCELLED, promptTokens, countedTokens,
-                    timings(System.nanoTime(), countedTokens), null));
-        } finally {
-            lock.unlock();
+            model.cancel(this);
         }
-        model.cancel(this);
     }
 
     boolean isCancelled() {
-        lock.lock();
-        try {
-            return cancelled;
-        } finally {
-            lock.unlock();
-        }
+        return cancelled;
     }
 
     /**
@@ -137,13 +100,12 @@ final class WorkerGeneration implements Generation {
             outputs++;
             if (!text.isEmpty()) {
                 countedTokens = completionTokens;
-                if (!finishQueued) {
-                    events.addLast(new GenerationEvent.Token(text, completionTokens));
-                    available.signalAll();
-                }
             }
         } finally {
             lock.unlock();
+        }
+        if (!text.isEmpty()) {
+            events.add(new GenerationEvent.Token(text, completionTokens));
         }
     }
 
@@ -178,22 +140,18 @@ final class WorkerGeneration implements Generation {
     }
 
     private void finishWith(FinishReason reason, int completionTokens, String error) {
+        events.add(finished(reason, completionTokens, error));
+    }
+
+    private GenerationEvent.Finished finished(FinishReason reason, int completionTokens, String error) {
         long now = System.nanoTime();
         lock.lock();
         try {
-            if (!finishQueued) {
-                finish(new GenerationEvent.Finished(reason, promptTokens, completionTokens,
-                        timings(now, completionTokens), error));
-            }
+            return new GenerationEvent.Finished(reason, promptTokens, completionTokens, timings(now, completionTokens),
+                    error);
         } finally {
             lock.unlock();
         }
-    }
-
-    private void finish(GenerationEvent.Finished finished) {
-        finishQueued = true;
-        events.addLast(finished);
-        available.signalAll();
     }
 
     private Timings timings(long endNanos, int completionTokens) {
