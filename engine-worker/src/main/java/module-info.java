@@ -1,8 +1,9 @@
 /**
  * The worker-process machinery the engines share: each loaded model runs in its own child JVM, reached
  * over a Unix domain socket and watched by a watchdog. Besides it, what every engine uses, the in-process one
- * too: the checks before llama.cpp ({@code ModelChecks}) and the consumer's handle of a generation
- * ({@code GenerationHandle}). Exported to the engines only.
+ * too: the checks before llama.cpp ({@code ModelChecks}), a generation's queue of events
+ * ({@code GenerationEvents}) and the consumer's handle of it ({@code GenerationHandle}). Exported to the engines
+ * only.
  */
 module dev.cerebrum.engine.worker {
     requires transitive dev.cerebrum.engine.api;

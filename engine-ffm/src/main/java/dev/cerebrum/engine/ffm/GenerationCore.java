@@ -20,8 +20,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>{@link #submit} tokenises the prompt (unless {@link #countTokens} did) and builds the request's sampler
  * chain (its grammar included) on the calling thread, so a large grammar never holds up the other slots; the
- * generation starts on a free slot at the next step. The core does not queue: with every slot taken it refuses. Its events go to the given
- * {@link EventSink}.
+ * generation starts on a free slot at the next step. The core does not queue: with every slot taken it refuses.
+ * Its events go to the given {@link EventSink}.
  */
 public final class GenerationCore implements AutoCloseable {
 

@@ -40,8 +40,8 @@ public final class GenerationEvents {
 
     /**
      * Unless the final event is queued already: drops the queued tokens and queues the final event that
-     * {@code cancelled} makes (it runs under this queue's lock, so it must not wait for one the producer holds
-     * while it adds). Returns whether it did.
+     * {@code cancelled} makes. Returns whether it did. {@code cancelled} runs under this queue's lock, so a lock
+     * it takes must never be held while adding here.
      */
     public boolean cancel(Supplier<GenerationEvent.Finished> cancelled) {
         lock.lock();
